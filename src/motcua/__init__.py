@@ -1,0 +1,1 @@
+"""motcua — một cửa: software for Vietnamese Public Administrative Service Centers."""

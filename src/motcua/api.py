@@ -1,0 +1,13 @@
+"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+
+from ninja import NinjaAPI
+
+from motcua.catalog.api import router as catalog_router
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1",
+    description="API của hệ thống thông tin giải quyết thủ tục hành chính (motcua).",
+    urls_namespace="api-v1",
+)
+api.add_router("/procedures", catalog_router)

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from motcua.api import api
+
+admin.site.site_header = _("motcua — Quản trị Trung tâm Phục vụ hành chính công")
+admin.site.site_title = _("motcua quản trị")
+admin.site.index_title = _("Danh mục và cấu hình")
+
+urlpatterns = [
+    path("", include("motcua.catalog.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
