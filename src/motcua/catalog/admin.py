@@ -1,4 +1,5 @@
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog import services
@@ -31,8 +32,35 @@ class FeeInline(admin.TabularInline):
     fields = ("position", "name", "amount", "applicant_type", "channel", "note")
 
 
+class ProcedureVersionForm(forms.ModelForm):
+    class Meta:
+        model = ProcedureVersion
+        fields = "__all__"  # noqa: DJ007 (the admin fieldsets choose the fields)
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk is None:
+            # A new version becomes the open one only after services.save_version closes the
+            # current one, so "one open version per procedure" is checked there, not here.
+            exclude.add("procedure")
+        return exclude
+
+    def clean(self):
+        data = super().clean()
+        procedure, starts = data.get("procedure"), data.get("effective_from")
+        if self.instance.pk is None and procedure and starts:
+            current = procedure.versions.filter(effective_to__isnull=True).first()
+            if current and starts < current.effective_from:
+                raise forms.ValidationError(
+                    _("Ngày hiệu lực không được sớm hơn phiên bản hiện hành (%(date)s).")
+                    % {"date": current.effective_from.strftime("%d/%m/%Y")}
+                )
+        return data
+
+
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(ScopedAdmin):
+    form = ProcedureVersionForm
     agency_path = "agency"
     list_display = (
         "procedure",
@@ -83,11 +111,7 @@ class ProcedureVersionAdmin(ScopedAdmin):
     )
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.save_version(version=obj)
-        except services.CatalogError as exc:
-            messages.error(request, str(exc))
-            raise
+        services.save_version(version=obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
