@@ -11,7 +11,7 @@ def weasyprint_libraries(app_configs, **kwargs):
         return [
             Error(
                 f"Thiếu thư viện hệ thống cho WeasyPrint ({exc.__class__.__name__}).",
-                hint="Cài gói Debian: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0",
+                hint="Cài gói Debian: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0",
                 id="motcua.E001",
             )
         ]
