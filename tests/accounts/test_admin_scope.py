@@ -137,3 +137,21 @@ def test_admin_refuses_a_version_older_than_the_current_one(admin_client, two_ag
     assert response.status_code == 200
     assert "không được sớm hơn phiên bản hiện hành (01/07/2025)" in response.content.decode()
     assert ProcedureVersion.objects.filter(procedure__code="2.000635").count() == 1
+
+
+def test_a_new_supervisor_gets_read_only_admin_rights(admin_client, two_agencies):
+    justice, _ = two_agencies
+    response = admin_client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "giamsat1", "full_name": "Lê Văn Giám Sát", "role": "supervisor",
+            "agency": justice.pk, "password1": "Mật-khẩu-dài-2026", "password2": "Mật-khẩu-dài-2026",
+            "usable_password": "true",
+            "assignments-TOTAL_FORMS": "0", "assignments-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = User.objects.get(username="giamsat1")
+    assert user.is_staff
+    assert user.has_perm("catalog.view_procedureversion")
+    assert not user.has_perm("catalog.change_procedureversion")

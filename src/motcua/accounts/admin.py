@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
+from motcua.accounts.services import grant_role_group
 from motcua.accounts.selectors import has_province_scope, scoped_agency_ids
 from motcua.core.admin import ScopedChoicesMixin
 from motcua.directory.models import StaffAssignment
@@ -47,3 +48,7 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
         if request.user.is_superuser:
             return ()
         return ("is_superuser", "groups", "last_login", "date_joined")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        grant_role_group(user=form.instance)

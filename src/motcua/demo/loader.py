@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from motcua.accounts.models import Role, User
+from motcua.accounts.services import ROLE_PERMISSIONS, sync_role_groups
 from motcua.catalog.models import Synonym
 from motcua.catalog.services import save_synonym
 from motcua.directory.models import (
@@ -166,6 +167,7 @@ class _Staff:
     def __init__(self, password_hash: str) -> None:
         self.password_hash = password_hash
         self.n = 0
+        self.groups = sync_role_groups()
 
     def user(self, username: str, role: str, agency: Agency | None) -> User:
         self.n += 1
@@ -175,11 +177,13 @@ class _Staff:
                 "full_name": _person(self.n),
                 "role": role,
                 "agency": agency,
-                "is_staff": role in (Role.ADMINISTRATOR, Role.CENTER_DIRECTOR, Role.SUPERVISOR),
+                "is_staff": role in ROLE_PERMISSIONS,
                 "password": self.password_hash,
                 "email": f"{username}@demo.motcua.invalid",
             },
         )
+        if created and role in self.groups:
+            user.groups.add(self.groups[role])
         return user
 
     @staticmethod
@@ -231,7 +235,7 @@ def load_demo_data() -> list[str]:
     lines.append(f"Từ đồng nghĩa mới: {load_synonyms()}")
 
     center_agency, _ = Agency.objects.get_or_create(
-        code="000.00.00.H13",
+        code="000.00.01.H13",
         defaults={
             "name": "Trung tâm Phục vụ hành chính công thành phố Cần Thơ",
             "kind": Agency.Kind.SERVICE_CENTER,
