@@ -3,8 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
-from motcua.accounts.services import grant_role_group
 from motcua.accounts.selectors import has_province_scope, scoped_agency_ids
+from motcua.accounts.services import grant_role_group
 from motcua.core.admin import ScopedChoicesMixin
 from motcua.directory.models import StaffAssignment
 
