@@ -12,7 +12,7 @@ from motcua.directory.services import upsert_agency
 def agency(
     code: str = "000.00.12.H13", name: str = "Sở Tư pháp", level: str = "province"
 ) -> Agency:
-    return upsert_agency(code=code, name=name, level=level, kind="department")
+    return upsert_agency(code=code, name=name, level=level, kind="department")[0]
 
 
 def procedure(

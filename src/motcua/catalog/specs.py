@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -53,10 +54,23 @@ class ProcedureSpec:
     postal_return: bool = True
 
     def content_hash(self) -> str:
-        data = asdict(self)
+        """Hash of the content, blind to how it was typed: NFC/NFD, CRLF, set order."""
+        data = _canonical(asdict(self))
         data["time_limit_days"] = str(Decimal(self.time_limit_days).normalize())
+        data["channels"] = sorted(self.channels)
+        data["applicant_types"] = sorted(self.applicant_types)
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _canonical(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
 
 
 def spec_from_version(version: ProcedureVersion) -> ProcedureSpec:
@@ -74,7 +88,7 @@ def spec_from_version(version: ProcedureVersion) -> ProcedureSpec:
             ComponentSpec(
                 name=c.name, required=c.required, copies=c.copies, form=c.form, note=c.note
             )
-            for c in version.components.order_by("position", "id")
+            for c in version.components.all()
         ),
         fees=tuple(
             FeeSpec(
@@ -84,7 +98,7 @@ def spec_from_version(version: ProcedureVersion) -> ProcedureSpec:
                 channel=f.channel,
                 note=f.note,
             )
-            for f in version.fees.order_by("position", "id")
+            for f in version.fees.all()
         ),
         legal_basis=tuple(version.legal_basis or ()),
         result=version.result,

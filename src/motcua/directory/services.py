@@ -1,22 +1,30 @@
 """Writes to the directory. Each public function is one transaction."""
 
+from typing import Literal
+
 from django.db import transaction
 
 from motcua.directory.models import Agency
 
+AgencyOutcome = Literal["created", "updated", "unchanged"]
+
 
 @transaction.atomic
-def upsert_agency(*, code: str, name: str, level: str, kind: str = "") -> Agency:
-    agency = Agency.objects.filter(code=code).first()
+def upsert_agency(
+    *, code: str, name: str, level: str, kind: str = ""
+) -> tuple[Agency, AgencyOutcome]:
+    """Create an agency by its identifier, or bring its name, level and kind up to date."""
+    agency = Agency.objects.select_for_update().filter(code=code).first()
     if agency is None:
-        return Agency.objects.create(
-            code=code, name=name, level=level, kind=kind or Agency.Kind.DEPARTMENT
-        )
-    changed = agency.name != name or agency.level != level or (kind and agency.kind != kind)
-    if changed:
-        agency.name, agency.level = name, level
-        if kind:
-            agency.kind = kind
+        agency = Agency(code=code, name=name, level=level, kind=kind or Agency.Kind.DEPARTMENT)
         agency.full_clean()
         agency.save()
-    return agency
+        return agency, "created"
+    if agency.name == name and agency.level == level and (not kind or agency.kind == kind):
+        return agency, "unchanged"
+    agency.name, agency.level = name, level
+    if kind:
+        agency.kind = kind
+    agency.full_clean()
+    agency.save()
+    return agency, "updated"
