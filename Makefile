@@ -22,7 +22,8 @@ run: $(STAMP)
 	$(BIN)/motcua load-demo-data
 	$(BIN)/motcua collectstatic --noinput --verbosity 0
 	@echo "motcua: http://$(HOST):$(PORT)/"
-	$(BIN)/uvicorn motcua.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	@# Plain HTTP on this machine: cookies cannot be "secure" here (production keeps HTTPS on).
+	MOTCUA_HTTPS=0 $(BIN)/uvicorn motcua.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
