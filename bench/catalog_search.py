@@ -99,7 +99,7 @@ def child(db: str, requests: int) -> None:
         f"[{db}] loaded {ProcedureVersion.objects.count()} procedures "
         f"in {time.perf_counter() - t0:.1f} s"
     )
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     # Warm-up: first requests pay for imports and connection set-up.
     for q in QUERIES[:3]:
         client.get("/api/v1/procedures", {"q": q})
@@ -114,11 +114,56 @@ def child(db: str, requests: int) -> None:
     print(f"[{db}] GET /api/v1/procedures (in-process client): {summary_ms(timings)}")
     print(f"[{db}] matches per query: min={min(counts)} max={max(counts)}")
     detail = []
-    for code in ["1.001193", "1.000894", "2.000635"] * 30:
+    for code in ["1.001193", "1.000894", "1.012753"] * 30:
         start = time.perf_counter()
-        client.get(f"/api/v1/procedures/{code}")
+        assert client.get(f"/api/v1/procedures/{code}").status_code == 200
         detail.append(time.perf_counter() - start)
     print(f"[{db}] GET /api/v1/procedures/{{code}}: {summary_ms(detail)}")
+    print(f"[{db}] over HTTP (uvicorn, 1 worker, keep-alive): {_over_http(requests)}")
+
+
+def _over_http(requests: int) -> str:
+    """The same queries through a real uvicorn server on the loopback interface."""
+    import http.client
+    import socket
+    import subprocess
+    from urllib.parse import urlencode
+
+    from bench.common import summary_ms
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "motcua.asgi:application", "--port", str(port),
+         "--log-level", "warning", "--lifespan", "off"],
+        env=dict(os.environ, MOTCUA_HTTPS="0"),
+    )  # fmt: skip
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("GET", "/api/v1/procedures?q=khai")
+                conn.getresponse().read()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        timings = []
+        for i in range(requests):
+            params = {"q": QUERIES[i % len(QUERIES)], **FILTERS[(i // len(QUERIES)) % len(FILTERS)]}
+            start = time.perf_counter()
+            conn.request("GET", "/api/v1/procedures?" + urlencode(params))
+            response = conn.getresponse()
+            response.read()
+            timings.append(time.perf_counter() - start)
+            assert response.status == 200
+        return summary_ms(timings)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def main(argv: list[str]) -> int:

@@ -113,7 +113,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI each request runs its sync code in a fresh thread, so per-thread persistent
+    # connections are never reused; a process-wide pool avoids a new connection per request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("MOTCUA_DB_POOL_MIN", "2")),
+        "max_size": int(os.environ.get("MOTCUA_DB_POOL_MAX", "10")),
+        "timeout": 10,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; IMMEDIATE transactions take the write lock
     # up front, so two counters writing at once wait for each other instead of failing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -332,7 +332,7 @@ def load_demo_data() -> list[str]:
         f"cơ quan: {Agency.objects.count()}, cán bộ: {User.objects.count()}."
     )
     lines.append(
-        "Đăng nhập quản trị: http://127.0.0.1:8000/admin/ — tài khoản admin, mật khẩu trong "
+        "Đăng nhập quản trị tại /admin/ — tài khoản admin, mật khẩu trong "
         f"{Path(settings.DATA_DIR) / 'demo-password.txt'} (hoặc biến MOTCUA_DEMO_PASSWORD)."
     )
     return lines

@@ -1,0 +1,77 @@
+"""The demo loader: what it loads, and that a second run changes nothing."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from motcua.accounts.models import Role, User
+from motcua.catalog.selectors import current_versions, search_procedures
+from motcua.directory.models import Counter, ServiceCenter, StaffAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        m._meta.label: m.objects.count()
+        for app in ("accounts", "directory", "catalog")
+        for m in apps.get_app_config(app).get_models()
+    }
+
+
+@pytest.fixture
+def demo(settings, tmp_path, capsys):
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo_data")
+    return capsys.readouterr().out
+
+
+def test_demo_says_it_is_demo_data(demo):
+    assert "DỮ LIỆU MẪU" in demo
+
+
+def test_loading_twice_changes_nothing(demo, capsys):
+    before = row_counts()
+    call_command("load_demo_data")
+    assert row_counts() == before
+    assert "0 thủ tục mới, 0 sửa đổi" in capsys.readouterr().out
+
+
+def test_provincial_center_has_26_counters_on_two_floors(demo):
+    center = ServiceCenter.objects.get(code="can-tho")
+    floors = {f: center.counters.filter(floor=f).count() for f in (1, 2)}
+    assert floors == {1: 15, 2: 11}
+    assert Counter.objects.filter(center=center, agencies__isnull=True).count() == 0
+    assert center.working_sessions.count() == 2
+    assert center.reception_points.filter(kind="post_office").exists()
+
+
+def test_two_commune_centers(demo):
+    communes = ServiceCenter.objects.filter(level="commune")
+    assert communes.count() == 2
+    for center in communes:
+        assert center.agency is not None and center.agency.level == "commune"
+
+
+def test_catalog_has_at_least_150_real_procedures_across_fields(demo):
+    versions = current_versions()
+    assert versions.count() >= 150
+    assert versions.values("field").distinct().count() >= 15
+    assert versions.filter(level="commune").count() >= 40
+    assert search_procedures(query="sổ đỏ").count >= 1
+    assert search_procedures(query="lam giay khai sinh").items[0].name == "Đăng ký khai sinh"
+
+
+def test_every_department_has_a_primary_and_a_backup_reception_officer(demo):
+    center = ServiceCenter.objects.get(code="can-tho")
+    for agency in center.agencies.all():
+        postings = StaffAssignment.objects.filter(
+            center=center, user__agency=agency, user__role=Role.RECEPTION_OFFICER
+        )
+        assert {p.is_primary for p in postings} == {True, False}, agency
+
+
+def test_admin_user_can_sign_in_with_the_demo_password(demo, settings, client):
+    password = (settings.DATA_DIR / "demo-password.txt").read_text().strip()
+    assert client.login(username="admin", password=password)
+    assert User.objects.get(username="admin").is_superuser
