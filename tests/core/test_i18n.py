@@ -32,3 +32,11 @@ def test_every_entry_of_the_english_catalog_is_translated():
         if "#, fuzzy" in entry:
             untranslated.append(entry)
     assert untranslated == []
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_english_is_chosen(client):
+    html = client.get("/thu-tuc/", headers={"Accept-Language": "en-US,en;q=0.9"}).content
+    assert 'lang="vi"' in html.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/thu-tuc/"})
+    assert 'lang="en"' in client.get("/thu-tuc/").content.decode()

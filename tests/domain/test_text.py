@@ -1,6 +1,6 @@
 import unicodedata
 
-from motcua.domain.text import fold, query_variants, search_key, tokens
+from motcua.domain.text import fold, query_tiers, search_key, tokens
 
 
 def test_fold_strips_diacritics_and_d_bar():
@@ -22,13 +22,22 @@ def test_search_key_is_space_padded_for_word_start_matching():
     assert " khai" in key and " hai" not in key
 
 
-def test_query_variants_replace_colloquial_phrase_and_drop_fillers():
+def test_query_tiers_try_the_colloquial_meaning_first():
     synonyms = {"so do": "giay chung nhan quyen su dung dat"}
-    variants = query_variants("làm sổ đỏ ở đâu", synonyms)
-    assert variants[0] == ["lam", "so", "do", "o", "dau"]
-    assert ["lam", "giay", "chung", "nhan", "quyen", "su", "dung", "dat", "o", "dau"] in variants
-    assert ["giay", "chung", "nhan", "quyen", "su", "dung", "dat"] in variants
+    tiers = query_tiers("làm sổ đỏ ở đâu", synonyms)
+    assert tiers == [
+        [
+            ["lam", "giay", "chung", "nhan", "quyen", "su", "dung", "dat", "o", "dau"],
+            ["giay", "chung", "nhan", "quyen", "su", "dung", "dat"],
+        ],
+        [["lam", "so", "do", "o", "dau"]],
+        [["so", "do"]],
+    ]
 
 
-def test_query_variants_of_empty_query():
-    assert query_variants("  ,. ", {}) == []
+def test_query_tiers_without_synonyms_or_fillers():
+    assert query_tiers("Đăng ký kết hôn", {"so do": "x"}) == [[["dang", "ky", "ket", "hon"]]]
+
+
+def test_query_tiers_of_empty_query():
+    assert query_tiers("  ,. ", {}) == []

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Component, Fee, Field, ProcedureVersion, Synonym
 from motcua.directory.models import Agency
-from motcua.domain.text import query_variants, tokens
+from motcua.domain.text import query_tiers, tokens
 
 
 def current_versions(*, on: date | None = None) -> QuerySet[ProcedureVersion]:
@@ -62,7 +62,9 @@ def search_procedures(
     """The public search (tra cứu thủ tục): accent/case-insensitive, codes, colloquial names.
 
     Every word must start a word of the code, name, field, agency or result; name matches rank
-    first. `agency` is an agency code, `field` a field slug.
+    first. A colloquial name in the query ("sổ đỏ") is searched by its official words first;
+    the literal words only when that finds nothing (see domain.text.query_tiers).
+    `agency` is an agency code, `field` a field slug.
     """
     qs = current_versions(on=on)
     if agency:
@@ -74,8 +76,8 @@ def search_procedures(
     if online_level:
         qs = qs.filter(online_level=online_level)
 
-    variants = query_variants(query, synonym_map()) if query.strip() else []
-    if not variants:
+    tiers = query_tiers(query, synonym_map()) if query.strip() else []
+    if not tiers:
         count = qs.count()
         items = list(
             qs.select_related("procedure", "agency", "field").order_by("name_key")[
@@ -84,20 +86,22 @@ def search_procedures(
         )
         return SearchResult(count=count, items=items)
 
-    matches = Q()
-    for variant in variants:
-        clause = Q()
-        for token in variant:
-            clause &= Q(search_text__contains=f" {token}")
-        matches |= clause
-    candidates = qs.filter(matches).values_list("id", "procedure__code", "service_code", "name_key")
-    scored = []
-    for pk, code, service_code, name in candidates:
-        score = max(
-            _rank(v, " ".join(v), code, service_code, name) - (0 if i == 0 else 1)
-            for i, v in enumerate(variants)
+    scored: list[tuple[int, int, str, int]] = []
+    for variants in tiers:
+        matches = Q()
+        for variant in variants:
+            clause = Q()
+            for token in variant:
+                clause &= Q(search_text__contains=f" {token}")
+            matches |= clause
+        candidates = qs.filter(matches).values_list(
+            "id", "procedure__code", "service_code", "name_key"
         )
-        scored.append((-score, len(name), name, pk))
+        for pk, code, service_code, name in candidates:
+            score = max(_rank(v, " ".join(v), code, service_code, name) for v in variants)
+            scored.append((-score, len(name), name, pk))
+        if scored:
+            break
     scored.sort()
     page_ids = [pk for *_, pk in scored[offset : offset + limit]]
     by_id = ProcedureVersion.objects.select_related("procedure", "agency", "field").in_bulk(

@@ -37,27 +37,34 @@ def search_key(*parts: str) -> str:
     return " " + " ".join(words) + " "
 
 
-def query_variants(query: str, synonyms: dict[str, str]) -> list[list[str]]:
-    """Token lists to try for a query: as typed, with colloquial phrases replaced, without fillers.
+def query_tiers(query: str, synonyms: dict[str, str]) -> list[list[list[str]]]:
+    """Token lists to try for a query, in tiers; search uses the first tier that finds anything.
 
-    `synonyms` maps a folded colloquial phrase ("so do") to a folded official phrase
-    ("giay chung nhan quyen su dung dat"). The first variant is the query as typed.
+    Tier 1: the query with a colloquial phrase replaced by its official words (when the query
+    contains one: "sổ đỏ" means the land-use certificate, not every name with "sở" and "đổi").
+    Tier 2: the query as typed. Tier 3: the query without filler words ("làm", "ở đâu").
+    `synonyms` maps a folded phrase ("so do") to folded official words.
     """
     typed = tokens(query)
     if not typed:
         return []
-    variants: list[list[str]] = [typed]
     padded = " " + " ".join(typed) + " "
-    for phrase, expansion in synonyms.items():
-        if phrase and f" {phrase} " in padded:
-            replaced = padded.replace(f" {phrase} ", f" {expansion} ").split()
-            variants.append(replaced)
-    for variant in list(variants):
-        meaningful = [t for t in variant if t not in FILLER_WORDS]
-        if meaningful and meaningful != variant:
-            variants.append(meaningful)
-    unique: list[list[str]] = []
-    for variant in variants:
-        if variant not in unique:
-            unique.append(variant)
-    return unique
+    replaced = [
+        padded.replace(f" {phrase} ", f" {meaning} ").split()
+        for phrase, meaning in synonyms.items()
+        if phrase and f" {phrase} " in padded
+    ]
+    replaced += [m for v in replaced if (m := _meaningful(v)) and m != v]
+    tiers = [replaced, [typed], [m] if (m := _meaningful(typed)) and m != typed else []]
+    seen: list[list[str]] = []
+    result = []
+    for tier in tiers:
+        unique = [v for v in tier if v not in seen]
+        seen.extend(unique)
+        if unique:
+            result.append(unique)
+    return result
+
+
+def _meaningful(variant: list[str]) -> list[str]:
+    return [t for t in variant if t not in FILLER_WORDS]
