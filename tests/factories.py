@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from motcua.catalog.services import upsert_procedure
 from motcua.catalog.specs import ComponentSpec, FeeSpec, ProcedureSpec
@@ -44,3 +45,65 @@ def procedure(
         **extra,
     )
     return upsert_procedure(spec=spec, effective_from=effective_from or date(2025, 7, 1))
+
+
+# --- directory and dossiers ---------------------------------------------------------------
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+VALID_ID = "092090001234"  # Cần Thơ (092), born 1990 (century digit 0 = male, 1900s)
+PHONE = "0912345678"
+
+
+def center(code: str = "can-tho", level: str = "province", agency_code: str = "000.00.01.H13"):
+    from motcua.directory.models import AdministrativeUnit, ServiceCenter
+
+    province, _ = AdministrativeUnit.objects.get_or_create(
+        code="92", defaults={"name": "Thành phố Cần Thơ", "kind": "province"}
+    )
+    receiver, _ = upsert_agency(
+        code=agency_code, name=f"Trung tâm {code}", level=level, kind="service_center"
+    )
+    obj, _ = ServiceCenter.objects.get_or_create(
+        code=code,
+        defaults={"name": f"Trung tâm Phục vụ hành chính công {code}", "level": level,
+                  "unit": province, "agency": receiver},
+    )  # fmt: skip
+    return obj
+
+
+def officer(center, username: str = "tiepnhan", role: str = "reception_officer", agency=None):
+    from motcua.accounts.models import User
+    from motcua.directory.models import StaffAssignment
+
+    user = User.objects.create_user(
+        username=username, password="Mật-khẩu-2026", role=role, agency=agency,
+        full_name="Nguyễn Thị Tiếp Nhận",
+    )  # fmt: skip
+    StaffAssignment.objects.create(
+        user=user, center=center, start_date=date(2025, 1, 1), end_date=date(2026, 12, 31)
+    )
+    return user
+
+
+def citizen(username: str = "congdan"):
+    from motcua.accounts.models import User
+
+    return User.objects.create_user(
+        username=username, password="Mật-khẩu-2026", role="citizen", email="dan@example.vn",
+        full_name="Trần Văn Dân", phone=PHONE,
+    )  # fmt: skip
+
+
+def applicant(**changes):
+    from motcua.dossiers.services import ApplicantData
+
+    data = dict(name="Trần Văn Dân", id_number=VALID_ID, phone=PHONE, email="dan@example.vn",
+                address="Phường Ninh Kiều, Cần Thơ")  # fmt: skip
+    data.update(changes)
+    return ApplicantData(**data)
+
+
+def all_components(version, **kwargs):
+    from motcua.dossiers.services import ComponentInput
+
+    return [ComponentInput(component_id=c.id, **kwargs) for c in version.components.all()]

@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from motcua.catalog.api import router as catalog_router
+from motcua.dossiers.api import lookup_router
+from motcua.dossiers.api import router as dossiers_router
 
 api = NinjaAPI(
     title="motcua API",
@@ -11,3 +13,5 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/procedures", catalog_router)
+api.add_router("/dossiers", dossiers_router)
+api.add_router("/lookup", lookup_router)

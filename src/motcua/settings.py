@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.directory",
     "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.notifications",
+    "motcua.portal",
     "motcua.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -208,3 +211,17 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Uploaded scans (bytes): per file and per dossier.
+MOTCUA_MAX_FILE_SIZE = int(os.environ.get("MOTCUA_MAX_FILE_SIZE", str(10 * 1024 * 1024)))
+MOTCUA_MAX_DOSSIER_SIZE = int(os.environ.get("MOTCUA_MAX_DOSSIER_SIZE", str(50 * 1024 * 1024)))
+
+EMAIL_BACKEND = os.environ.get(
+    "MOTCUA_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or not os.environ.get("MOTCUA_EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("MOTCUA_EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_FROM_EMAIL", "motcua@localhost")
+MOTCUA_SMS_GATEWAY = os.environ.get("MOTCUA_SMS_GATEWAY", "logging")

@@ -12,6 +12,10 @@ admin.site.index_title = _("Danh mục và cấu hình")
 
 urlpatterns = [
     path("", include("motcua.catalog.urls")),
+    path("", include("motcua.portal.urls")),
+    path("quay/", include("motcua.dossiers.urls_counter")),
+    path("ho-so/", include("motcua.dossiers.urls_documents")),
+    path("tra-cuu/", include("motcua.dossiers.urls_lookup")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,69 @@
+"""Reads of dossiers, each scoped to who is asking."""
+
+from django.db.models import Q, QuerySet
+
+from motcua.accounts.models import Role, User
+from motcua.accounts.selectors import has_province_scope, scoped_agency_ids, scoped_center_ids
+from motcua.dossiers.models import Dossier
+
+DOSSIER_RELATED = (
+    "procedure_version__procedure",
+    "procedure_version__agency",
+    "center",
+    "receiving_agency",
+    "holder_agency",
+    "received_by",
+)
+
+
+def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
+    """Citizens see their own; officers their agency's and their centers'; province all."""
+    qs = Dossier.objects.select_related(*DOSSIER_RELATED)
+    if not user.is_authenticated:
+        return qs.none()
+    if has_province_scope(user) or (user.role == Role.SUPERVISOR and user.agency_id is None):
+        return qs
+    if user.role == Role.CITIZEN:
+        return qs.filter(account=user)
+    agencies = scoped_agency_ids(user)
+    centers = scoped_center_ids(user)
+    return qs.filter(
+        Q(center_id__in=centers)
+        | Q(receiving_agency_id__in=agencies)
+        | Q(procedure_version__agency_id__in=agencies)
+        | Q(holder_agency_id__in=agencies)
+    )
+
+
+def dossier_for(user: User, *, code: str) -> Dossier | None:
+    """A dossier by code (or public id) if the user may see it."""
+    lookup = Q(code=code)
+    if len(code) == 36:
+        lookup |= Q(public_id=code)
+    return dossiers_visible_to(user).filter(lookup).first()
+
+
+def dossier_by_lookup(*, code: str, verifier: str) -> Dossier | None:
+    """Public lookup (tra cứu): the code plus the last 4 digits of the phone or ID number.
+
+    Unknown code and wrong verifier both give None, so the answer reveals nothing.
+    """
+    verifier = verifier.strip()
+    if len(verifier) != 4 or not verifier.isdigit():
+        return None
+    dossier = Dossier.objects.select_related(*DOSSIER_RELATED).filter(code=code.strip()).first()
+    if dossier is None:
+        return None
+    candidates = [dossier.applicant_phone, dossier.applicant_id_number, dossier.submitter_phone]
+    if any(c and c[-4:] == verifier for c in candidates):
+        return dossier
+    return None
+
+
+def awaiting_reception(user: User) -> QuerySet[Dossier]:
+    """Online and postal dossiers waiting for a reception officer of the user's centers."""
+    return (
+        Dossier.objects.select_related(*DOSSIER_RELATED)
+        .filter(status="submitted", center_id__in=scoped_center_ids(user))
+        .order_by("submitted_at")
+    )

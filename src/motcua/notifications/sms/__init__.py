@@ -1,0 +1,1 @@
+"""SMS gateways behind one small interface (as Open Forms does for its plugins)."""
