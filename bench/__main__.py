@@ -6,6 +6,8 @@ import sys
 
 BENCHMARKS = {
     "catalog_search": "bench.catalog_search",
+    "intake": "bench.intake",
+    "lookup": "bench.lookup",
 }
 
 

@@ -1,0 +1,163 @@
+"""Public lookup latency with 1,000,000 dossiers in the database.
+
+`python -m bench lookup [--db sqlite|postgres|all] [--dossiers N] [--requests N]`
+Dossiers are generated with one INSERT … SELECT (they are bench rows, not demo data); lookups
+pick random existing codes with the right verifier, plus 10% unknown codes. Target p99 < 20 ms.
+"""
+
+import argparse
+import os
+from datetime import date, timedelta
+import random
+import sys
+import time
+
+
+def _value_sql(field, vendor: str) -> str:
+    """A SQL expression for one dossier column, `n` being the row number."""
+    name = field.column
+    exprs = {
+        "public_id": "gen_random_uuid()"
+        if vendor == "postgresql"
+        else "lower(hex(randomblob(16)))",
+        "code": (
+            "'000.00.01.H13-' || to_char(DATE '2025-01-01' + (n / 2000)::int, 'YYMMDD') || '-' "
+            "|| lpad(((n %% 2000) + 1)::text, 4, '0')"
+            if vendor == "postgresql"
+            else "'000.00.01.H13-' || substr(strftime('%%Y%%m%%d', '2025-01-01', '+' || (n / 2000) || ' days'), 3) "
+            "|| '-' || substr('0000' || ((n %% 2000) + 1), -4)"
+        ),
+        "applicant_phone": (
+            "'09' || lpad((n %% 100000000)::text, 8, '0')"
+            if vendor == "postgresql"
+            else "'09' || substr('00000000' || (n %% 100000000), -8)"
+        ),
+        "applicant_name": "'Người nộp ' || n",
+        "status": "'in_progress'",
+        "channel": "'counter'",
+        "applicant_type": "'individual'",
+        "sets": "1",
+        "result_delivery": "'counter'",
+        "created_at": "CURRENT_TIMESTAMP",
+        "received_at": "CURRENT_TIMESTAMP",
+        "due_at": "CURRENT_TIMESTAMP",
+        "submitted_at": "CURRENT_TIMESTAMP",
+    }
+    if name in exprs:
+        return exprs[name]
+    if name.endswith("_id") and name in ("procedure_version_id", "center_id",
+                                         "receiving_agency_id", "holder_agency_id"):  # fmt: skip
+        return f"%({name})s"
+    if field.null:
+        return "NULL"
+    return "''"
+
+
+def _populate(total: int, version, center) -> float:
+    from django.db import connection, transaction
+
+    from motcua.dossiers.models import Dossier
+
+    fields = [f for f in Dossier._meta.concrete_fields if f.column != "id"]
+    columns = ", ".join(f.column for f in fields)
+    values = ", ".join(_value_sql(f, connection.vendor) for f in fields)
+    if connection.vendor == "postgresql":
+        source = "generate_series(1, %(total)s) AS n"
+        sql = f"INSERT INTO dossiers_dossier ({columns}) SELECT {values} FROM {source}"  # noqa: S608
+    else:
+        sql = (
+            "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < %(total)s) "
+            f"INSERT INTO dossiers_dossier ({columns}) SELECT {values} FROM seq"  # noqa: S608
+        )
+    params = {
+        "total": total, "procedure_version_id": version.pk, "center_id": center.pk,
+        "receiving_agency_id": center.agency_id, "holder_agency_id": center.agency_id,
+    }  # fmt: skip
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE dossiers_dossier")
+    return time.perf_counter() - start
+
+
+def child(db: str, total: int, requests: int) -> None:
+    from bench.common import database_url, summary_ms
+
+    os.environ["DATABASE_URL"] = database_url(db, "motcua_bench_lookup")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from bench.fixtures import intake_setup
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.selectors import dossier_by_lookup
+
+    call_command("migrate", verbosity=0)
+    center, version, _ = intake_setup()
+    elapsed = _populate(total, version, center)
+    count = Dossier.objects.count()
+    print(f"[{db}] generated {count} dossiers in {elapsed:.1f} s")
+    rng = random.Random(7)
+    samples = []
+    for _ in range(requests):
+        n = rng.randint(1, total)
+        day = n // 2000
+        d = date(2025, 1, 1) + timedelta(days=day)
+        code = f"000.00.01.H13-{d:%y%m%d}-{(n % 2000) + 1:04d}"
+        phone = f"09{n % 100000000:08d}"
+        unknown = rng.random() < 0.1
+        samples.append((code.replace("000.00.01", "999.99.99") if unknown else code, phone[-4:]))
+    timings, found = [], 0
+    for code, verifier in samples:
+        start = time.perf_counter()
+        found += dossier_by_lookup(code=code, verifier=verifier) is not None
+        timings.append(time.perf_counter() - start)
+    print(
+        f"[{db}] selectors.dossier_by_lookup: {summary_ms(timings)} (found {found}/{len(samples)})"
+    )
+    client = Client(HTTP_HOST="localhost")
+    if client.get("/api/v1/lookup", {"code": "x", "verifier": "0000"}).status_code in (
+        404,
+        200,
+        429,
+    ):
+        timings = []
+        for i, (code, verifier) in enumerate(samples):
+            start = time.perf_counter()
+            response = client.get(
+                "/api/v1/lookup", {"code": code, "verifier": verifier},
+                REMOTE_ADDR=f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}",
+            )  # fmt: skip
+            timings.append(time.perf_counter() - start)
+            assert response.status_code in (200, 404), response.status_code
+        print(f"[{db}] GET /api/v1/lookup (in-process client): {summary_ms(timings)}")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench lookup")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "all"], default="all")
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=2000)
+    args = parser.parse_args(argv)
+    if os.environ.get("BENCH_CHILD"):
+        child(args.db, args.dossiers, args.requests)
+        return 0
+    from bench.common import postgres_available, run_in_child
+
+    status = 0
+    for db in ["sqlite", "postgres"] if args.db == "all" else [args.db]:
+        if db == "postgres" and not postgres_available():
+            print("[postgres] not reachable; skipped")
+            continue
+        extra = ["--dossiers", str(args.dossiers), "--requests", str(args.requests)]
+        status |= run_in_child("bench.lookup", db, extra)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
