@@ -7,10 +7,10 @@ pick random existing codes with the right verifier, plus 10% unknown codes. Targ
 
 import argparse
 import os
-from datetime import date, timedelta
 import random
 import sys
 import time
+from datetime import date, timedelta
 
 
 def _value_sql(field, vendor: str) -> str:
@@ -63,11 +63,11 @@ def _populate(total: int, version, center) -> float:
     values = ", ".join(_value_sql(f, connection.vendor) for f in fields)
     if connection.vendor == "postgresql":
         source = "generate_series(1, %(total)s) AS n"
-        sql = f"INSERT INTO dossiers_dossier ({columns}) SELECT {values} FROM {source}"  # noqa: S608
+        sql = f"INSERT INTO dossiers_dossier ({columns}) SELECT {values} FROM {source}"
     else:
         sql = (
             "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < %(total)s) "
-            f"INSERT INTO dossiers_dossier ({columns}) SELECT {values} FROM seq"  # noqa: S608
+            f"INSERT INTO dossiers_dossier ({columns}) SELECT {values} FROM seq"
         )
     params = {
         "total": total, "procedure_version_id": version.pk, "center_id": center.pk,
