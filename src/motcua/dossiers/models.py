@@ -163,29 +163,6 @@ class Dossier(models.Model):
         return self.get_status_display()
 
 
-class NumberSequence(models.Model):
-    """The last number used per series, agency and day: gap-free dossier and form numbers.
-
-    Incremented in the same transaction that uses the number, so a rolled-back receipt
-    gives its number back and codes stay gap-free.
-    """
-
-    series = models.CharField(max_length=16)
-    agency = models.ForeignKey("directory.Agency", on_delete=models.CASCADE)
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["series", "agency", "day"], name="number_sequence_unique_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.series} {self.day:%y%m%d}: {self.last}"
-
-
 class DossierComponent(models.Model):
     """One catalog component as presented for this dossier (thành phần hồ sơ đã nộp)."""
 

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
 from motcua.catalog.models import Channel, ProcedureVersion
+from motcua.core.sequences import next_number
 from motcua.directory.models import Agency, ReceptionPoint, ServiceCenter
 from motcua.directory.selectors import calendar_for_center
 from motcua.domain.dossier_status import Status, TransitionError, check_transition
@@ -31,7 +32,6 @@ from motcua.dossiers.models import (
     DossierFee,
     DossierFile,
     Notice,
-    NumberSequence,
     ResultDelivery,
 )
 
@@ -106,19 +106,6 @@ def applicant_problems(applicant: ApplicantData) -> dict[str, str]:
     if applicant.submitter_phone and (problem := phone_problem(applicant.submitter_phone)):
         errors["submitter_phone"] = _(problem)
     return errors
-
-
-def _next_number(*, series: str, agency: Agency, day: date) -> int:
-    """Take the next number of a daily series atomically (one UPSERT, both databases)."""
-    table = NumberSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (series, agency_id, day, last) VALUES (%s, %s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (series, agency_id, day) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [series, agency.pk, day],
-        )
-        return cursor.fetchone()[0]
 
 
 def dossier_code(*, agency: Agency, day: date, sequence: int) -> str:
@@ -376,7 +363,7 @@ def _receive(dossier: Dossier, officer: User, at: datetime) -> Dossier:
         )
     day = timezone.localtime(at).date()
     agency = dossier.receiving_agency
-    sequence = _next_number(series="dossier", agency=agency, day=day)
+    sequence = next_number(scope=f"dossier:{agency.code}", day=day)
     dossier.code = dossier_code(agency=agency, day=day, sequence=sequence)
     dossier.received_at = at
     dossier.received_by = officer
@@ -402,7 +389,7 @@ def _receive(dossier: Dossier, officer: User, at: datetime) -> Dossier:
 
 def _notice_number(kind: str, dossier: Dossier, at: datetime) -> str:
     day = timezone.localtime(at).date()
-    n = _next_number(series=kind, agency=dossier.receiving_agency, day=day)
+    n = next_number(scope=f"{kind}:{dossier.receiving_agency.code}", day=day)
     prefix = {Notice.Kind.SUPPLEMENT: "02", Notice.Kind.REFUSAL: "03"}[kind]
     return f"{prefix}/{dossier.receiving_agency.code}-{day:%y%m%d}-{n:04d}"
 
