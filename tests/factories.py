@@ -139,3 +139,15 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def service_group(center, prefix: str = "A", name: str = "Tư pháp", counters: int = 2):
+    from motcua.directory.models import Counter
+    from motcua.queueing.models import ServiceGroup
+
+    group = ServiceGroup.objects.create(center=center, prefix=prefix, name=name)
+    start = Counter.objects.filter(center=center).count() + 1
+    group.counters.set(
+        [Counter.objects.create(center=center, number=start + i) for i in range(counters)]
+    )
+    return group

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import lookup_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.queueing.api import counters_router, queue_router, tickets_router
 
 api = NinjaAPI(
     title="motcua API",
@@ -15,3 +16,6 @@ api = NinjaAPI(
 api.add_router("/procedures", catalog_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/lookup", lookup_router)
+api.add_router("/queue", queue_router)
+api.add_router("/counters", counters_router)
+api.add_router("/tickets", tickets_router)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.notifications",
     "motcua.portal",
+    "motcua.queueing",
     "motcua.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("quay/", include("motcua.dossiers.urls_counter")),
     path("ho-so/", include("motcua.dossiers.urls_documents")),
     path("tra-cuu/", include("motcua.dossiers.urls_lookup")),
+    path("", include("motcua.queueing.urls_public")),
+    path("quay-so/", include("motcua.queueing.urls_console")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
