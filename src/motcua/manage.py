@@ -13,8 +13,11 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     argv = list(sys.argv)
-    if len(argv) > 1 and not argv[1].startswith("-"):
-        argv[1] = argv[1].replace("-", "_")
+    # The command name, and the one after "help" (`motcua help import-catalog`).
+    names = [1, 2] if len(argv) > 2 and argv[1] == "help" else [1]
+    for i in names:
+        if len(argv) > i and not argv[i].startswith("-"):
+            argv[i] = argv[i].replace("-", "_")
     execute_from_command_line(argv)
 
 

@@ -34,3 +34,16 @@ def test_officers_of_another_center_do_not_see_the_dossier(
     other.user_permissions.set(Permission.objects.filter(codename="view_dossier"))
     client.force_login(other)
     assert dossier.code not in client.get("/admin/dossiers/dossier/").content.decode()
+
+
+def test_dossier_for_accepts_codes_public_ids_and_rejects_junk(
+    version, center, officer, monday_9am
+):
+    from motcua.dossiers.selectors import dossier_for
+
+    dossier = intake(version=version, center=center, officer=officer,
+                     applicant=factories.applicant(), components=factories.all_components(version),
+                     decision="receive", at=monday_9am)  # fmt: skip
+    assert dossier_for(officer, code=dossier.code) == dossier
+    assert dossier_for(officer, code=str(dossier.public_id)) == dossier
+    assert dossier_for(officer, code="x" * 36) is None

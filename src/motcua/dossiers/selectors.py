@@ -1,5 +1,7 @@
 """Reads of dossiers, each scoped to who is asking."""
 
+import uuid
+
 from django.db.models import Q, QuerySet
 
 from motcua.accounts.models import Role, User
@@ -38,8 +40,10 @@ def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
 def dossier_for(user: User, *, code: str) -> Dossier | None:
     """A dossier by code (or public id) if the user may see it."""
     lookup = Q(code=code)
-    if len(code) == 36:
-        lookup |= Q(public_id=code)
+    try:
+        lookup |= Q(public_id=uuid.UUID(code))
+    except ValueError:
+        pass  # not a public id: the code alone
     return dossiers_visible_to(user).filter(lookup).first()
 
 
