@@ -79,9 +79,11 @@ def officer(center, username: str = "tiepnhan", role: str = "reception_officer",
         username=username, password="Mật-khẩu-2026", role=role, agency=agency,
         full_name="Nguyễn Thị Tiếp Nhận",
     )  # fmt: skip
+    today = date.today()
     StaffAssignment.objects.create(
-        user=user, center=center, start_date=date(2025, 1, 1), end_date=date(2026, 12, 31)
-    )
+        user=user, center=center, start_date=today.replace(year=today.year - 1),
+        end_date=today.replace(year=today.year + 1),
+    )  # fmt: skip
     return user
 
 

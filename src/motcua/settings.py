@@ -142,7 +142,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "portal:login"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -228,3 +228,5 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("MOTCUA_EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_FROM_EMAIL", "motcua@localhost")
 MOTCUA_SMS_GATEWAY = os.environ.get("MOTCUA_SMS_GATEWAY", "logging")
+# The API takes files inside JSON (base64, 4/3 of their size): allow a whole dossier's worth.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_MAX_DOSSIER_SIZE * 4 // 3 + 1024 * 1024

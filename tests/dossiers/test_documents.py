@@ -246,7 +246,7 @@ def test_forms_without_a_code_are_found_by_public_id(client, supplement, officer
 def test_anonymous_is_sent_to_sign_in(client, receipt):
     response = client.get(pdf_url(receipt))
     assert response.status_code == 302
-    assert "login" in response["Location"]
+    assert "/dang-nhap/" in response["Location"]
     assert client.get(print_url(receipt)).status_code == 302
 
 

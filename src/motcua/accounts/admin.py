@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.models import User
+from motcua.accounts.models import ApiToken, User
 from motcua.accounts.selectors import has_province_scope, scoped_agency_ids
 from motcua.accounts.services import grant_role_group
 from motcua.core.admin import ScopedChoicesMixin
@@ -52,3 +52,15 @@ class UserAdmin(ScopedChoicesMixin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         grant_role_group(user=form.instance)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are created with `motcua create-token`; here they can be seen and revoked."""
+
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "name", "user", "created_at", "last_used_at", "key_hash")
+    fields = (*readonly_fields, "revoked_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -47,3 +47,75 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API (`motcua create-token USERNAME`).
+
+    Only the SHA-256 of the secret is stored; the secret is shown once, when it is created.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("tên gợi nhớ"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("tiền tố"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}".strip()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to an API request sent with an `Idempotency-Key` header.
+
+    The same key and body get the same answer again; the unique constraint makes two
+    concurrent requests with one key create one thing.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(default=0)
+    response = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu API có khóa chống lặp")
+        verbose_name_plural = _("yêu cầu API có khóa chống lặp")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"
+
+
+class LookupFailure(models.Model):
+    """A failed public lookup (tra cứu), kept briefly to slow down guessing.
+
+    The client's IP address is stored only as an HMAC-SHA-256 keyed with SECRET_KEY.
+    """
+
+    ip_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("tra cứu không thành công")
+        verbose_name_plural = _("tra cứu không thành công")
+        indexes = [models.Index(fields=["ip_hash", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.ip_hash[:8]} {self.at:%d/%m/%Y %H:%M}"

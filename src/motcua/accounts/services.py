@@ -1,10 +1,16 @@
 """Writes for accounts. Each public function is one transaction."""
 
-from django.contrib.auth.models import Group, Permission
-from django.db import transaction
-from django.db.models import Q
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
 
-from motcua.accounts.models import Role, User
+from django.contrib.auth.models import Group, Permission
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from motcua.accounts.models import ApiToken, IdempotencyRecord, Role, User
 
 MANAGED_APPS = ("accounts", "directory", "catalog", "dossiers")
 
@@ -50,15 +56,7 @@ def grant_role_group(*, user: User) -> None:
 
 # --- API tokens and idempotent API requests (appended for issue 3) --------------------------
 # Imports kept with the appended code; the lead may hoist them to the top of the module.
-import hashlib  # noqa: E402
-import secrets  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from datetime import timedelta  # noqa: E402
 
-from django.db import IntegrityError  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from motcua.accounts.models import ApiToken, IdempotencyRecord  # noqa: E402
 
 API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is refreshed at most once a minute per token
 

@@ -1,5 +1,6 @@
 """Reads of dossiers, each scoped to who is asking."""
 
+import contextlib
 import uuid
 
 from django.db.models import Q, QuerySet
@@ -40,10 +41,8 @@ def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
 def dossier_for(user: User, *, code: str) -> Dossier | None:
     """A dossier by code (or public id) if the user may see it."""
     lookup = Q(code=code)
-    try:
+    with contextlib.suppress(ValueError):  # not a public id: the code alone
         lookup |= Q(public_id=uuid.UUID(code))
-    except ValueError:
-        pass  # not a public id: the code alone
     return dossiers_visible_to(user).filter(lookup).first()
 
 

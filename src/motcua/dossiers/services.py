@@ -68,8 +68,8 @@ class ComponentInput:
 
     component_id: int
     provided: bool = True
-    original_seen: bool = False
-    copies: int = 1
+    original_seen: bool | None = None  # None: leave as it is
+    copies: int | None = None  # None: leave as it is
     files: Sequence[UploadedFile] = field(default_factory=tuple)
 
 
@@ -272,10 +272,25 @@ def _apply_components(
     for item in inputs:
         row = by_component[item.component_id]
         row.provided = item.provided or bool(item.files) or row.files.exists()
-        row.original_seen = item.original_seen
-        row.copies = max(1, item.copies)
+        if item.original_seen is not None:
+            row.original_seen = item.original_seen
+        if item.copies is not None:
+            row.copies = max(1, item.copies)
         row.save(update_fields=["provided", "original_seen", "copies"])
     _save_files(dossier, by_component, inputs, actor, saved)
+
+
+def _delivery_problems(
+    version: ProcedureVersion, result_delivery: str, delivery_address: str
+) -> dict[str, str]:
+    if result_delivery not in ResultDelivery.values:
+        return {"result_delivery": _("Nơi nhận kết quả không hợp lệ.")}
+    if result_delivery == ResultDelivery.POST:
+        if not version.postal_return:
+            return {"result_delivery": _("Thủ tục này không trả kết quả qua bưu chính.")}
+        if not delivery_address.strip():
+            return {"delivery_address": _("Cần nhập địa chỉ nhận kết quả qua bưu chính.")}
+    return {}
 
 
 @transaction.atomic
@@ -297,13 +312,7 @@ def _create(
 ) -> Dossier:
     _check_offer(version, center, channel)
     errors = applicant_problems(applicant)
-    if result_delivery not in ResultDelivery.values:
-        errors["result_delivery"] = _("Nơi nhận kết quả không hợp lệ.")
-    if result_delivery == ResultDelivery.POST:
-        if not version.postal_return:
-            errors["result_delivery"] = _("Thủ tục này không trả kết quả qua bưu chính.")
-        elif not delivery_address.strip():
-            errors["delivery_address"] = _("Cần nhập địa chỉ nhận kết quả qua bưu chính.")
+    errors.update(_delivery_problems(version, result_delivery, delivery_address))
     if channel == Channel.POSTAL and not postal_tracking_number.strip():
         errors["postal_tracking_number"] = _(
             "Cần nhập số hiệu bưu gửi của hồ sơ gửi qua bưu chính."
@@ -530,10 +539,14 @@ def update_online_applicant(
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     _check_owner(dossier, account)
     errors = applicant_problems(applicant)
-    if result_delivery == ResultDelivery.POST and not delivery_address.strip():
-        errors["delivery_address"] = _("Cần nhập địa chỉ nhận kết quả qua bưu chính.")
+    errors.update(_delivery_problems(dossier.procedure_version, result_delivery, delivery_address))
     if errors:
         raise IntakeError(errors)
+    dossier.submitter_name = applicant.submitter_name.strip()
+    dossier.submitter_id_number = applicant.submitter_id_number.strip()
+    dossier.submitter_phone = (
+        normalize_phone(applicant.submitter_phone) if applicant.submitter_phone else ""
+    )
     dossier.applicant_type = applicant.type
     dossier.applicant_name = applicant.name.strip()
     dossier.applicant_id_number = applicant.id_number.strip()
@@ -582,6 +595,8 @@ def submit_online(*, dossier: Dossier, account: User, at: datetime | None = None
     """Nộp: the draft goes to the center (chờ tiếp nhận); required files must be attached."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     _check_owner(dossier, account)
+    # The procedure may have stopped being offered online since the draft was started.
+    _check_offer(dossier.procedure_version, dossier.center, Channel.ONLINE)
     at = at or timezone.now()
     missing = [
         c for c in dossier.components.select_related("component")

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.dossiers import views_lookup
 
 app_name = "lookup"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_lookup.lookup_page, name="lookup"),
+]

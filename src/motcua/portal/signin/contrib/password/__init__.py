@@ -1,0 +1,1 @@
+"""Sign-in with an email address or phone number and a password."""
