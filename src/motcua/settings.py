@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.portal",
     "motcua.queueing",
+    "motcua.workflow",
+    "motcua.payments",
     "motcua.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -18,6 +18,8 @@ urlpatterns = [
     path("tra-cuu/", include("motcua.dossiers.urls_lookup")),
     path("", include("motcua.queueing.urls_public")),
     path("quay-so/", include("motcua.queueing.urls_console")),
+    path("quy-trinh/", include("motcua.workflow.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
