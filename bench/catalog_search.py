@@ -125,32 +125,12 @@ def child(db: str, requests: int) -> None:
 def _over_http(requests: int) -> str:
     """The same queries through a real uvicorn server on the loopback interface."""
     import http.client
-    import socket
-    import subprocess
     from urllib.parse import urlencode
 
-    from bench.common import summary_ms
+    from bench.common import summary_ms, uvicorn_server
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "motcua.asgi:application", "--port", str(port),
-         "--log-level", "warning", "--lifespan", "off"],
-        env=dict(os.environ, MOTCUA_HTTPS="0"),
-    )  # fmt: skip
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request("GET", "/api/v1/procedures?q=khai")
-                conn.getresponse().read()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.2)
+    with uvicorn_server() as port:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         timings = []
         for i in range(requests):
             params = {"q": QUERIES[i % len(QUERIES)], **FILTERS[(i // len(QUERIES)) % len(FILTERS)]}
@@ -161,9 +141,6 @@ def _over_http(requests: int) -> str:
             timings.append(time.perf_counter() - start)
             assert response.status == 200
         return summary_ms(timings)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def main(argv: list[str]) -> int:

@@ -1,5 +1,6 @@
 """Shared pieces for benchmarks: throwaway databases and percentiles."""
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -59,3 +60,40 @@ def summary_ms(values: list[float]) -> str:
         f"n={len(ms)} p50={percentile(ms, 50):.2f} ms p95={percentile(ms, 95):.2f} ms "
         f"p99={percentile(ms, 99):.2f} ms max={max(ms):.2f} ms mean={statistics.fmean(ms):.2f} ms"
     )
+
+
+@contextlib.contextmanager
+def uvicorn_server(workers: int = 1):
+    """Serve the project with uvicorn on a free loopback port (this process's DATABASE_URL).
+
+    Yields the port once the server answers; stops the server on exit.
+    """
+    import http.client
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "motcua.asgi:application", "--port", str(port),
+         "--log-level", "warning", "--lifespan", "off", "--workers", str(workers)],
+        env=dict(os.environ, MOTCUA_HTTPS="0"),
+    )  # fmt: skip
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/v1/procedures?limit=1")
+                conn.getresponse().read()
+                conn.close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

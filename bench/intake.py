@@ -62,38 +62,17 @@ def _service_rate(version, center, officers, count: int, threads: int) -> float:
     return per * threads / elapsed
 
 
-def _api_rate(version, officers, count: int, clients: int) -> float | None:
+def _api_rate(version, officers, count: int, clients: int) -> float:
     import http.client
-    import socket
 
+    from bench.common import uvicorn_server
     from motcua.accounts import services as account_services
 
-    if not hasattr(account_services, "create_api_token"):
-        return None
     tokens = [
         account_services.create_api_token(user=o, name="bench")[1] for o in officers[:clients]
     ]
     body_components = [{"component_id": c.id, "provided": True} for c in version.components.all()]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "motcua.asgi:application", "--port", str(port),
-         "--log-level", "warning", "--lifespan", "off", "--workers", "2"],
-        env=dict(os.environ, MOTCUA_HTTPS="0"),
-    )  # fmt: skip
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                c.request("GET", "/api/v1/procedures?limit=1")
-                c.getresponse().read()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.2)
+    with uvicorn_server(workers=2) as port:
         per = count // clients
         failures: list[str] = []
 
@@ -126,9 +105,6 @@ def _api_rate(version, officers, count: int, clients: int) -> float | None:
         if failures:
             print(f"  API failures: {len(failures)}; first: {failures[0]}")
         return (per * clients - len(failures)) / elapsed
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _pgbench(url: str, clients: int, seconds: int) -> float:
@@ -176,17 +152,14 @@ def child(db: str, count: int) -> None:
     four = _service_rate(version, center, officers, count, 4)
     print(f"[{db}] services.intake, 4 threads: {four:.1f} dossiers/s ({count} dossiers)")
     api = _api_rate(version, officers, count, 4)
-    if api is None:
-        print(f"[{db}] POST /api/v1/dossiers: API tokens not available yet; skipped")
-    else:
-        print(
-            f"[{db}] POST /api/v1/dossiers, 4 HTTP clients (uvicorn, 2 workers): {api:.1f} dossiers/s"
-        )
+    print(
+        f"[{db}] POST /api/v1/dossiers, 4 HTTP clients (uvicorn, 2 workers): {api:.1f} dossiers/s"
+    )
     if db == "postgres":
         tps = _pgbench(url, 4, 10)
         print(f"[{db}] pgbench, 4 clients, comparable insert transaction: {tps:.1f} tps")
         print(f"[{db}] ratio services(4 threads)/pgbench = {four / tps:.3f}"
-              + (f"; API/pgbench = {api / tps:.3f}" if api else ""))  # fmt: skip
+              + f"; API/pgbench = {api / tps:.3f}")  # fmt: skip
 
 
 def main(argv: list[str]) -> int:
