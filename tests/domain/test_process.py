@@ -86,3 +86,11 @@ def test_default_allotments_sum_to_the_limit_in_half_days(halves):
     allotted = default_allotments(limit)
     assert sum(days for _, days in allotted) == limit
     assert all(days >= 0 and (days * 2).denominator == 1 for _, days in allotted)
+
+
+def test_a_consultation_cannot_end_before_the_first_step():
+    tax = Step("tax", "Ý kiến cơ quan thuế", "000.00.30.H13", "specialist", Fraction(1),
+               (Action("reply", "s1"),), parallel=True, join_before="s0")  # fmt: skip
+    problems = validate([*line(1, 5), tax], legal_limit_days=Fraction(7), known_roles=ROLES,
+                        known_units=UNITS)  # fmt: skip
+    assert "Bước phối hợp “Ý kiến cơ quan thuế” không thể kết thúc trước bước đầu tiên." in problems

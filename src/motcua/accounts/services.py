@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from motcua.accounts.models import ApiToken, IdempotencyRecord, Role, User
 
-MANAGED_APPS = ("accounts", "directory", "catalog", "dossiers")
+MANAGED_APPS = ("accounts", "directory", "catalog", "dossiers", "queueing", "workflow", "payments")
 
 # Admin rights per role; the rows each user sees are still limited to their agency/center scope.
 ROLE_PERMISSIONS: dict[str, Q] = {

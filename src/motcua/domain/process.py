@@ -84,6 +84,8 @@ def validate(
                     f"Bước phối hợp “{step.name}” phải kết thúc trước một bước chính "
                     "(chưa chọn hoặc không tồn tại)."
                 )
+            elif step.join_before == main[0].key:
+                report.add(f"Bước phối hợp “{step.name}” không thể kết thúc trước bước đầu tiên.")
         elif step.join_before:
             report.add(f"Bước chính “{step.name}” không dùng “kết thúc trước bước”.")
 
@@ -95,7 +97,7 @@ def validate(
     for step in steps:
         if step.parallel and step.join_before in by_key:
             index = [s.key for s in main].index(step.join_before)
-            starter = main[index - 1].key if index > 0 else main[0].key
+            starter = main[max(index - 1, 0)].key
             edges[starter] = edges[starter] | {step.key}
 
     reachable = _reach(main[0].key, edges)

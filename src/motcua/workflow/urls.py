@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.workflow import views
 
 app_name = "workflow"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:code>/", views.process_detail, name="process"),
+]
