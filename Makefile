@@ -23,7 +23,9 @@ run: $(STAMP)
 	$(BIN)/motcua collectstatic --noinput --verbosity 0
 	@echo "motcua: http://$(HOST):$(PORT)/"
 	@# Plain HTTP on this machine: cookies cannot be "secure" here (production keeps HTTPS on).
-	MOTCUA_HTTPS=0 $(BIN)/uvicorn motcua.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	@# The local payment sandbox (a fake bank page) gets a fresh secret per run; never in production.
+	MOTCUA_HTTPS=0 MOTCUA_PAYMENT_SANDBOX_SECRET=$$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n') \
+	$(BIN)/uvicorn motcua.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

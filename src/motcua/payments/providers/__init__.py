@@ -1,0 +1,1 @@
+"""Payment gateways behind one small interface (as Open Forms does for its payment plugins)."""

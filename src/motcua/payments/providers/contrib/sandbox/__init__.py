@@ -1,0 +1,1 @@
+"""A local sandbox gateway in the style of VNPay (signed redirect + server callback, IPN)."""
