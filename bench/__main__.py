@@ -8,6 +8,8 @@ BENCHMARKS = {
     "catalog_search": "bench.catalog_search",
     "intake": "bench.intake",
     "lookup": "bench.lookup",
+    "queue_calls": "bench.queue_calls",
+    "queue_display": "bench.queue_display",
 }
 
 

@@ -203,7 +203,8 @@ def finish_service(
         raise QueueError(_("Số này không đang được phục vụ."))
     at = at or timezone.now()
     if ticket.started_at is None:
-        ticket.started_at = at
+        # Finished without "start": service began when the person was (last) called.
+        ticket.started_at = ticket.last_called_at or at
     ticket.status = Ticket.Status.FINISHED
     ticket.finished_at = at
     if dossier is not None:
