@@ -75,3 +75,13 @@ def test_admin_user_can_sign_in_with_the_demo_password(demo, settings, client):
     password = (settings.DATA_DIR / "demo-password.txt").read_text().strip()
     assert client.login(username="admin", password=password)
     assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_has_a_queue_for_the_provincial_center(demo):
+    from motcua.queueing.models import BookingSlotTemplate, PriorityCategory, ServiceGroup
+
+    groups = ServiceGroup.objects.filter(center__code="can-tho")
+    assert groups.count() >= 10
+    assert all(g.counters.exists() for g in groups)
+    assert PriorityCategory.objects.filter(center__isnull=True).count() == 5
+    assert BookingSlotTemplate.objects.filter(group__center__code="can-tho").exists()

@@ -63,6 +63,12 @@ def counter(client, clerk):
     return client
 
 
+def queue_ticket(center, prefix="A"):
+    from motcua.queueing.services import issue_ticket
+
+    return issue_ticket(group=factories.service_group(center, prefix=prefix, counters=1))
+
+
 def components(version):
     return list(version.components.order_by("position", "id"))
 
@@ -169,11 +175,14 @@ def test_supplement_at_the_counter_lists_the_missing_components(counter, version
     assert f"/ho-so/{dossier.public_id}/phieu/{notice.pk}.pdf" in page
 
 
-def test_refusal_needs_a_reason_and_then_records_it(counter, version):
-    response = counter.post(intake_url(version), form_data(version, decision="refuse", ticket="A7"))
+def test_refusal_needs_a_reason_and_then_records_it(counter, version, center):
+    ticket = queue_ticket(center)
+    response = counter.post(
+        intake_url(version), form_data(version, decision="refuse", ticket=str(ticket.pk))
+    )
     assert response.status_code == 200
     assert "Cần ghi rõ lý do từ chối." in response.content.decode()
-    assert 'name="ticket" value="A7"' in response.content.decode()  # still carried along
+    assert f'name="ticket" value="{ticket.pk}"' in response.content.decode()  # carried along
     assert Dossier.objects.count() == 0
 
     reason = "Hồ sơ thuộc thẩm quyền của UBND xã."
@@ -204,11 +213,14 @@ def test_a_scan_counts_as_provided_even_without_the_tick(counter, version):
     assert Dossier.objects.get().status == "received"
 
 
-def test_intake_form_shows_components_ticket_and_a_disabled_receive_button(counter, version):
-    page = counter.get(intake_url(version) + "?ticket=A012").content.decode()
+def test_intake_form_shows_components_ticket_and_a_disabled_receive_button(
+    counter, version, center
+):
+    ticket = queue_ticket(center)
+    page = counter.get(intake_url(version) + f"?ticket={ticket.pk}").content.decode()
     required, optional = components(version)
-    assert "Số phiếu xếp hàng" in page and "A012" in page
-    assert 'name="ticket" value="A012"' in page
+    assert "Số phiếu xếp hàng" in page and ticket.label in page
+    assert f'name="ticket" value="{ticket.pk}"' in page
     assert "Tờ khai theo mẫu" in page and "Bắt buộc" in page and "Không bắt buộc" in page
     assert f'name="component_{required.id}_provided"' in page
     assert f'name="component_{required.id}_original_seen"' in page
@@ -225,6 +237,22 @@ def test_a_ticket_that_is_not_a_ticket_number_is_ignored(counter, version):
     assert "Số phiếu xếp hàng" not in page and '<script>"' not in page
     response = counter.post(intake_url(version), form_data(version, ticket='"><script>'))
     assert response.status_code == 302  # a malformed ticket is dropped, never blocks intake
+
+
+def test_receiving_for_a_ticket_links_the_ticket_to_the_dossier(counter, version, center):
+    ticket = queue_ticket(center)
+    response = counter.post(intake_url(version), form_data(version, ticket=str(ticket.pk)))
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.dossier == Dossier.objects.get()
+    assert ticket.events.filter(action="dossier_linked").count() == 1
+
+
+def test_a_ticket_of_another_center_is_ignored(counter, version):
+    other = factories.center("ninh-kieu", agency_code="000.00.02.H13")
+    ticket = queue_ticket(other)
+    page = counter.get(intake_url(version) + f"?ticket={ticket.pk}").content.decode()
+    assert "Số phiếu xếp hàng" not in page
 
 
 def test_completeness_fragment_follows_the_ticks_and_writes_nothing(counter, version):
@@ -388,22 +416,23 @@ def test_service_messages_go_next_to_their_fields(version):
 # --- finding the procedure -------------------------------------------------------------------
 
 
-def test_procedure_search_returns_big_buttons_for_the_centers_level(counter, version):
+def test_procedure_search_returns_big_buttons_for_the_centers_level(counter, version, center):
     factories.procedure(
         "1.000001", "Cấp bản sao trích lục hộ tịch lý lịch", level="commune",
         agency_code="000.00.12.H13",
     )  # fmt: skip
+    ticket = queue_ticket(center, prefix="B")
     response = counter.get(
-        "/quay/tiep-nhan/", {"q": "ly lich", "ticket": "B07"}, headers={"HX-Request": "true"}
+        "/quay/tiep-nhan/", {"q": "ly lich", "ticket": ticket.pk}, headers={"HX-Request": "true"}
     )
     page = response.content.decode()
     assert "<html" not in page
-    assert 'href="/quay/tiep-nhan/2.000635/?ticket=B07"' in page
+    assert f'href="/quay/tiep-nhan/2.000635/?ticket={ticket.pk}"' in page
     assert "Cấp Phiếu lý lịch tư pháp" in page
     assert "1.000001" not in page  # commune procedures are not received at a province center
 
-    full = counter.get("/quay/tiep-nhan/", {"ticket": "B07"}).content.decode()
-    assert "Số phiếu xếp hàng" in full and "B07" in full and 'hx-get="/quay/tiep-nhan/"' in full
+    full = counter.get("/quay/tiep-nhan/", {"ticket": ticket.pk}).content.decode()
+    assert "Số phiếu xếp hàng" in full and "B001" in full and 'hx-get="/quay/tiep-nhan/"' in full
 
 
 def test_an_unknown_procedure_is_404(counter, version):

@@ -152,3 +152,27 @@ def test_concurrent_kiosks_issue_unique_numbers(center):
         t.join(timeout=120)
     assert errors == []
     assert sorted(Ticket.objects.values_list("number", flat=True)) == list(range(1, 61))
+
+
+@pytest.mark.django_db
+def test_an_sms_goes_out_once_when_few_people_are_ahead(
+    center, group, django_capture_on_commit_callbacks
+):
+    from motcua.notifications.sms.contrib.logging.plugin import outbox
+
+    outbox.clear()
+    now = datetime.now(VN)
+    for _ in range(3):
+        issue_ticket(group=group, at=now)
+    waiting = issue_ticket(group=group, phone="0912345678", notify_when_ahead=1, at=now)
+    first, second = group.counters.all()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_next(counter=first, officer=None, at=now)  # 2 ahead: not yet
+    assert outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        call_next(counter=second, officer=None, at=now)  # 1 ahead: text
+    assert [phone for phone, _ in outbox] == ["0912345678"] and waiting.label in outbox[0][1]
+    finish_service(ticket=Ticket.objects.get(number=1, group=group), officer=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_next(counter=first, officer=None, at=now)  # 0 ahead: already told
+    assert len(outbox) == 1

@@ -327,6 +327,9 @@ def load_demo_data() -> list[str]:
             staff.user(f"cv{slug}", Role.SPECIALIST, committee)
             staff.user(f"ld{slug}", Role.AGENCY_LEADER, committee)
 
+    from motcua.queueing.demo import load_queue_demo
+
+    lines.extend(load_queue_demo())
     lines.append(
         f"Trung tâm: {ServiceCenter.objects.count()}, quầy: {Counter.objects.count()}, "
         f"cơ quan: {Agency.objects.count()}, cán bộ: {User.objects.count()}."

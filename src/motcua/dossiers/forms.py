@@ -23,7 +23,7 @@ from motcua.dossiers.services import ApplicantData, ComponentInput, applicant_pr
 
 ACCEPTED_FILES = ".pdf,.jpg,.jpeg,.png"
 
-# A queue ticket number as printed by the kiosk (e.g. "A012"); the queue issue will link tickets.
+# The id of the queue ticket being served (from the counter console).
 ticket_validator = RegexValidator(r"^[0-9A-Za-z-]{1,20}$", _("Số phiếu xếp hàng không hợp lệ."))
 
 

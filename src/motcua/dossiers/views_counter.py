@@ -35,6 +35,8 @@ from motcua.dossiers.forms import (
     ticket_number,
 )
 from motcua.dossiers.models import Dossier, DossierFile, Notice
+from motcua.queueing import selectors as queue_selectors
+from motcua.queueing import services as queue_services
 
 COUNTER_ROLES = frozenset({Role.RECEPTION_OFFICER, Role.POSTAL_STAFF, Role.ADMINISTRATOR})
 SESSION_CENTER = "counter_center_id"
@@ -199,6 +201,11 @@ def choose_center(request: HttpRequest) -> HttpResponse:
 # --- new intake ----------------------------------------------------------------------------
 
 
+def _ticket(center, raw):
+    """The queue ticket the officer is serving (?ticket=<id> from the counter console)."""
+    return queue_selectors.ticket_at_center(center_id=center.pk, ticket_id=ticket_number(raw))
+
+
 @counter_view
 def intake_start(request: HttpRequest) -> HttpResponse:
     """Step 1: find the procedure (the catalog search, the center's level)."""
@@ -206,8 +213,7 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     if center is None:
         return _choose_center_first(request)
     query = request.GET.get("q", "").strip()[:200]
-    # The queue issue will link tickets to dossiers; for now the number is only carried along.
-    ticket = ticket_number(request.GET.get("ticket"))
+    ticket = _ticket(center, request.GET.get("ticket"))
     result = (
         catalog_selectors.search_procedures(query=query, level=center.level, limit=SEARCH_LIMIT)
         if query
@@ -246,12 +252,16 @@ def intake_form(request: HttpRequest, code: str) -> HttpResponse:
             except services.IntakeError as exc:
                 form.add_service_errors(exc.errors)
             else:
+                ticket = _ticket(center, form.cleaned_data.get("ticket"))
+                if ticket is not None:
+                    queue_services.link_dossier(
+                        ticket=ticket, dossier=dossier, officer=request.user
+                    )
                 return redirect(_result_url(dossier))
-        ticket = ticket_number(request.POST.get("ticket"))
+        ticket = _ticket(center, request.POST.get("ticket"))
     else:
-        ticket = ticket_number(request.GET.get("ticket"))
-        # The queue issue will link the ticket to the dossier; for now it is only shown.
-        form = CounterIntakeForm(version=version, initial={"ticket": ticket})
+        ticket = _ticket(center, request.GET.get("ticket"))
+        form = CounterIntakeForm(version=version, initial={"ticket": ticket.pk if ticket else ""})
     level_problem = ""
     if version.level != center.level:
         level_problem = _("Thủ tục này thuộc %(level)s, không tiếp nhận tại %(center)s.") % {

@@ -1,13 +1,30 @@
 """Queue API: tickets, call-next, ticket actions, and the display board's event stream."""
 
-from ninja import Router
+from datetime import datetime as _datetime
+from typing import Literal
+
+from django.db import OperationalError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from motcua.directory.models import Counter, ServiceCenter
+from motcua.domain.identity import normalize_phone, phone_problem
+from motcua.dossiers.api import AUTH
+from motcua.queueing import selectors as queue_selectors
+from motcua.queueing import services as queue_services
+from motcua.queueing import sse
+from motcua.queueing.models import ServiceGroup, Ticket
+from motcua.queueing.views_console import busy_message, is_busy, may_operate
+from motcua.queueing.views_public import notify_ahead
 
 queue_router = Router(tags=["queue"])  # /api/v1/queue
 counters_router = Router(tags=["queue"])  # /api/v1/counters
 tickets_router = Router(tags=["queue"])  # /api/v1/tickets
 
 # display events (sse.py)
-from motcua.queueing import sse  # noqa: E402
 
 _EVENTS_200 = {"description": "Sự kiện `call` và `waiting`", "content": {"text/event-stream": {}}}
 
@@ -25,24 +42,6 @@ def display_events(request, center: str):
 
 
 # tickets and counters (views_console.py for who may act; services.py for the rules)
-from datetime import datetime as _datetime  # noqa: E402
-from typing import Literal  # noqa: E402
-
-from django.db import OperationalError, transaction  # noqa: E402
-from django.db.models import F  # noqa: E402
-from django.http import HttpRequest  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from ninja import Schema, Status  # noqa: E402
-
-from motcua.directory.models import Counter, ServiceCenter  # noqa: E402
-from motcua.domain.identity import normalize_phone, phone_problem  # noqa: E402
-from motcua.dossiers.api import AUTH  # noqa: E402  (bearer token, then the signed-in session)
-from motcua.queueing import selectors as queue_selectors  # noqa: E402
-from motcua.queueing import services as queue_services  # noqa: E402
-from motcua.queueing.models import ServiceGroup, Ticket  # noqa: E402
-from motcua.queueing.views_console import busy_message, is_busy, may_operate  # noqa: E402
-from motcua.queueing.views_public import notify_ahead  # noqa: E402
 
 
 class TicketIn(Schema):

@@ -1,16 +1,15 @@
 """Reads from the queue. Small functions; shared module (append new selectors at the end)."""
 
 # --- public side: ticket page, kiosk, display board (issue 5) ------------------------------
-# Imports sit here so that other sections can be appended without editing these lines.
-from dataclasses import dataclass  # noqa: E402
-from datetime import date, datetime  # noqa: E402
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from django.db.models import Count, Q  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db.models import Count, Q
+from django.utils import timezone
 
-from motcua.directory.models import Counter  # noqa: E402
-from motcua.queueing.estimates import average_minutes  # noqa: E402
-from motcua.queueing.models import (  # noqa: E402
+from motcua.directory.models import Counter
+from motcua.queueing.estimates import average_minutes
+from motcua.queueing.models import (
     PriorityCategory,
     ServiceGroup,
     Ticket,
@@ -188,3 +187,12 @@ def tickets_to_notify(center_id: int, day: date) -> list[Ticket]:
         .select_related("center", "group")
     )  # fmt: skip
     return [t for t in candidates if people_ahead(t) <= t.notify_when_ahead]
+
+
+def ticket_at_center(*, center_id: int, ticket_id: str | int | None) -> Ticket | None:
+    """A ticket of this center by its id (the counter console passes it to the intake screen)."""
+    try:
+        pk = int(ticket_id or 0)
+    except (TypeError, ValueError):
+        return None
+    return Ticket.objects.select_related("group").filter(pk=pk, center_id=center_id).first()

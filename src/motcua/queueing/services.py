@@ -139,7 +139,16 @@ def call_next(
     ticket.save(update_fields=["status", "counter", "officer", "call_count", "first_called_at",
                                "last_called_at"])  # fmt: skip
     _event(ticket, "called", at, counter=counter, actor=officer, counter_number=counter.number)
+    _notify_ahead_on_commit(ticket)
     return ticket
+
+
+def _notify_ahead_on_commit(ticket: Ticket) -> None:
+    """After a call people move up: text those who asked (ticket.notify_when_ahead)."""
+    from motcua.queueing.tasks import send_ahead_notifications
+
+    center_id, day = ticket.center_id, ticket.day.isoformat()
+    transaction.on_commit(lambda: send_ahead_notifications.enqueue(center_id, day))
 
 
 def _lock(ticket: Ticket) -> Ticket:
@@ -250,3 +259,16 @@ def transfer(
 def booking_code() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the kiosk
     return "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+@transaction.atomic
+def link_dossier(*, ticket: Ticket, dossier, officer: User | None) -> Ticket:
+    """Record which dossier was received for this ticket (the queue ↔ intake link)."""
+    ticket = _lock(ticket)
+    if ticket.center_id != dossier.center_id:
+        raise QueueError(_("Số thứ tự và hồ sơ thuộc hai trung tâm khác nhau."))
+    ticket.dossier = dossier
+    ticket.save(update_fields=["dossier"])
+    _event(ticket, "dossier_linked", timezone.now(), counter=ticket.counter, actor=officer,
+           dossier=dossier.code or str(dossier.public_id))  # fmt: skip
+    return ticket

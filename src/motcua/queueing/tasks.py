@@ -1,4 +1,5 @@
-"""Background work of the queue: reminders for tomorrow's appointments (SMS and email).
+"""Background work of the queue: reminders for tomorrow's appointments (SMS and email), and the
+SMS to people who asked to be told when their turn is near (queued after every call).
 
 Run daily (e.g. at 16:00) by `motcua send-booking-reminders` from cron; see docs/operations.md.
 """
@@ -61,3 +62,30 @@ def send_booking_reminders(day: str | None = None) -> dict[str, int]:
     """Reminders for the bookings of `day` (ISO date; default: tomorrow, local time)."""
     target = date.fromisoformat(day) if day else timezone.localdate() + timedelta(days=1)
     return remind_bookings(day=target)
+
+
+def notify_tickets_ahead(*, center_id: int, day: date) -> int:
+    """SMS the people who asked to be told when N or fewer are ahead of them; each only once."""
+    from motcua.queueing.models import Ticket
+    from motcua.queueing.selectors import tickets_to_notify
+
+    sent = 0
+    for ticket in tickets_to_notify(center_id, day):
+        # Claim before sending so two workers never text the same person twice.
+        if not Ticket.objects.filter(pk=ticket.pk, notified=False).update(notified=True):
+            continue
+        text = (
+            f"So {ticket.label} tai {ticket.center.name}: sap den luot ban, "
+            "xin vui long quay lai sanh cho."
+        )
+        result = gateway().send(phone=ticket.phone, text=text)
+        if not result.accepted:
+            Ticket.objects.filter(pk=ticket.pk).update(notified=False)
+            continue
+        sent += 1
+    return sent
+
+
+@task()
+def send_ahead_notifications(center_id: int, day: str) -> int:
+    return notify_tickets_ahead(center_id=center_id, day=date.fromisoformat(day))

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from motcua.queueing import views_public
+from motcua.queueing.urls_booking import routes as booking_routes
 
 app_name = "queue"
 urlpatterns = [
@@ -13,6 +14,5 @@ urlpatterns = [
 ]
 
 # Bookings, /dat-lich/… (urls_booking.py, views_booking.py)
-from motcua.queueing.urls_booking import routes as booking_routes  # noqa: E402
 
 urlpatterns += booking_routes
