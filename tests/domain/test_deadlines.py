@@ -91,3 +91,16 @@ def test_in_progress_judged_at_period_end():
     assert not in_progress_on_time(CAL, period_end=at(2026, 3, 10), due_at=DUE)
     open_pause = Pause(at(2026, 3, 6), None)  # still waiting for the applicant
     assert in_progress_on_time(CAL, period_end=at(2026, 3, 10), due_at=DUE, pauses=[open_pause])
+
+
+def test_pauses_before_the_apology_do_not_move_the_renewed_appointment():
+    earlier = Pause(at(2026, 3, 3), at(2026, 3, 4))  # one working day, before the apology
+    new_due = at(2026, 3, 12)
+    result = classify_finished(CAL, finished_at=at(2026, 3, 12, 16), due_at=DUE, pauses=[earlier],
+                               new_due_at=new_due, apology_at=at(2026, 3, 6))  # fmt: skip
+    assert (result.outcome, result.renewed_kept) == ("late", False)
+    later = Pause(at(2026, 3, 9), at(2026, 3, 10))  # after the apology: moves it to 13/3
+    result = classify_finished(CAL, finished_at=at(2026, 3, 12, 16), due_at=DUE,
+                               pauses=[earlier, later], new_due_at=new_due,
+                               apology_at=at(2026, 3, 6))  # fmt: skip
+    assert result.renewed_kept is True

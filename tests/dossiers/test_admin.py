@@ -47,3 +47,17 @@ def test_dossier_for_accepts_codes_public_ids_and_rejects_junk(
     assert dossier_for(officer, code=dossier.code) == dossier
     assert dossier_for(officer, code=str(dossier.public_id)) == dossier
     assert dossier_for(officer, code="x" * 36) is None
+
+
+def test_running_processes_are_visible_read_only_in_the_admin(
+    admin_client, version, center, officer, monday_9am
+):
+    from motcua.workflow.models import DossierProcess
+
+    dossier = intake(version=version, center=center, officer=officer,
+                     applicant=factories.applicant(), components=factories.all_components(version),
+                     decision="receive", at=monday_9am)  # fmt: skip
+    running = DossierProcess.objects.get(dossier=dossier)
+    page = admin_client.get(f"/admin/workflow/dossierprocess/{running.pk}/change/")
+    assert page.status_code == 200 and dossier.code in page.content.decode()
+    assert admin_client.get("/admin/workflow/dossierprocess/add/").status_code == 403

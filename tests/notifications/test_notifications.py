@@ -52,3 +52,18 @@ def test_supplement_and_refusal_messages_say_what_is_missing_and_why(
     supplement, refusal = mail.outbox
     assert "Tờ khai theo mẫu" in supplement.body
     assert "Lý do: Không thuộc thẩm quyền" in refusal.body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["apology", "withdrawn", "result_ready", "returned"])
+def test_processing_notifications_have_a_subject_email_and_sms(
+    kind, version, center, officer, monday_9am
+):
+    from motcua.notifications.services import deliver
+
+    dossier = intake(version=version, center=center, officer=officer,
+                     applicant=factories.applicant(), components=factories.all_components(version),
+                     decision="receive", at=monday_9am)  # fmt: skip
+    mail.outbox.clear()
+    assert deliver(dossier_id=dossier.pk, kind=kind) == "email,sms"
+    assert dossier.code in mail.outbox[0].subject and dossier.code in mail.outbox[0].body

@@ -69,13 +69,19 @@ def classify_finished(
     pauses: list[Pause] = (),
     supplement_requests: int = 0,
     new_due_at: datetime | None = None,
+    apology_at: datetime | None = None,
     early_means: Literal["earlier_day", "any_earlier"] = "earlier_day",
 ) -> Completion:
-    """Early / on time / late for a finished dossier (result issued, returned, refused…)."""
+    """Early / on time / late for a finished dossier (result issued, returned, refused…).
+
+    The renewed appointment of an apology (Mẫu 04) was set knowing the pauses before it: only
+    pauses that end after `apology_at` move it.
+    """
     due = effective_due(calendar, due_at, list(pauses), until=finished_at)
     renewed_kept = None
     if new_due_at is not None:
-        renewed = effective_due(calendar, new_due_at, list(pauses), until=finished_at)
+        later = [p for p in pauses if apology_at is None or p.end is None or p.end > apology_at]
+        renewed = effective_due(calendar, new_due_at, later, until=finished_at)
         renewed_kept = finished_at <= renewed
         return Completion("late", due, renewed_kept)
     if supplement_requests > 1 or finished_at > due:

@@ -1,7 +1,10 @@
 """Dossier statuses (trạng thái hồ sơ) and the moves allowed between them.
 
 The words are those of the national portal. Intake (issue 3) uses the first moves; the
-workflow (issue 4) adds processing moves on the same table.
+workflow (issue 4) adds processing moves on the same table: a received dossier stays "mới
+tiếp nhận" at its first step and becomes "đang xử lý" when it leaves it; a supplement request
+or a financial-obligation pause may come at any step (including the first), and a suspended
+dossier may be refused.
 """
 
 from enum import StrEnum
@@ -45,6 +48,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
         {
             Status.IN_PROGRESS,
             Status.WAITING_SUPPLEMENT,
+            Status.SUSPENDED,
             Status.REFUSED,
             Status.WITHDRAWN,
             Status.RESULT_READY,
@@ -60,7 +64,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
         }
     ),  # fmt: skip
     Status.WAITING_SUPPLEMENT: frozenset({Status.IN_PROGRESS, Status.REFUSED, Status.WITHDRAWN}),
-    Status.SUSPENDED: frozenset({Status.IN_PROGRESS, Status.WITHDRAWN}),
+    Status.SUSPENDED: frozenset({Status.IN_PROGRESS, Status.REFUSED, Status.WITHDRAWN}),
     Status.RESULT_READY: frozenset({Status.RETURNED}),
     Status.RETURNED: frozenset(),
     Status.REFUSED: frozenset(),

@@ -393,6 +393,9 @@ def _receive(dossier: Dossier, officer: User, at: datetime) -> Dossier:
         ]},
     )  # fmt: skip
     _notify_on_commit(dossier, "received")
+    from motcua.workflow.runtime import start_processing  # the workflow starts on receipt
+
+    start_processing(dossier=dossier, at=at)
     return dossier
 
 

@@ -10,6 +10,10 @@ SUBJECTS = {
     "received": "Hồ sơ {code} đã được tiếp nhận",
     "supplement_requested": "Hồ sơ cần bổ sung, hoàn thiện",
     "refused": "Hồ sơ không được tiếp nhận",
+    "apology": "Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {code}",
+    "withdrawn": "Hồ sơ {code} đã dừng xử lý",
+    "result_ready": "Hồ sơ {code} đã có kết quả",
+    "returned": "Đã trả kết quả hồ sơ {code}",
 }
 
 

@@ -24,7 +24,7 @@ from motcua.catalog.models import Procedure
 from motcua.core.admin import ScopedAdmin
 from motcua.directory.models import Agency
 from motcua.workflow import selectors, services
-from motcua.workflow.models import Process, ProcessAction, ProcessStep
+from motcua.workflow.models import DossierProcess, Process, ProcessAction, ProcessStep, StepRun
 from motcua.workflow.specs import default_spec, format_days, spec_from_process
 
 STEP_FIELDS = (
@@ -398,3 +398,41 @@ class ProcessStepAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self._draft(obj) and super().has_delete_permission(request, obj)
+
+
+# --- running dossiers: read-only (every change goes through workflow.runtime) ---------------
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StepRunInline(_ReadOnlyInline):
+    model = StepRun
+    fields = ("step", "status", "unit", "assignee", "started_at", "due_at", "finished_at",
+              "outcome")  # fmt: skip
+    readonly_fields = fields
+
+
+@admin.register(DossierProcess)
+class DossierProcessAdmin(ScopedAdmin):
+    center_path = "dossier__center"
+    list_display = ("dossier", "process", "started_at", "finished_at")
+    search_fields = ("dossier__code",)
+    inlines = [StepRunInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Role
@@ -382,3 +382,333 @@ class ProcessAction(models.Model):
             return
         if self.target_id is not None and self.target.process_id != process_id:
             raise ValidationError({"target": _("Bước đích phải thuộc cùng quy trình.")})
+
+
+# --- running dossiers (issue 4: "Running a dossier") -----------------------------------------
+#
+# A received dossier runs through the process it started with (`DossierProcess`). Each stay of
+# the dossier at a step is a `StepRun` (the main line has at most one open run; parallel
+# consultations have their own); the dossier's clock stops while a `Pause` is open (waiting for
+# the applicant's supplement, or for financial obligations). Writes go through
+# `motcua.workflow.runtime`; every one appends a DossierEvent, from which the control slip
+# (Mẫu 05) is drawn.
+
+
+class Outcome(models.TextChoices):
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
+class DossierProcess(models.Model):
+    """The process a received dossier follows: the version it started with, and its clock."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ"),
+        on_delete=models.CASCADE,
+        related_name="workflow",
+    )
+    process = models.ForeignKey(
+        Process,
+        verbose_name=_("quy trình (phiên bản)"),
+        on_delete=models.PROTECT,
+        related_name="dossier_processes",
+    )
+    started_at = models.DateTimeField(_("bắt đầu lúc"))
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    # Every action adds one; a client sends the revision it saw, and an action on a dossier
+    # that changed in between is refused ("Hồ sơ vừa được người khác xử lý…").
+    revision = models.PositiveIntegerField(_("lần cập nhật"), default=0)
+    supplement_rounds = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
+    # The original appointment moved later by the (closed) pauses, and the deadline the
+    # worklists use: the apology's new appointment (moved the same way) when there is one.
+    effective_due_at = models.DateTimeField(_("hạn trả (trừ thời gian tạm dừng)"))
+    deadline_at = models.DateTimeField(_("hạn hiện hành"), db_index=True)
+    # The end the on-time rule counts (result issued, else refused / withdrawn).
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    outcome = models.CharField(
+        _("kết quả đúng hạn"), max_length=8, choices=Outcome.choices, blank=True
+    )
+    renewed_kept = models.BooleanField(_("đúng hẹn lại (sau phiếu xin lỗi)"), null=True, blank=True)
+    due_soon_notified_at = models.DateTimeField(_("đã báo sắp đến hạn"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("đã báo quá hạn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ theo quy trình")
+        verbose_name_plural = _("hồ sơ theo quy trình")
+        indexes = [models.Index(fields=["finished_at", "deadline_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — {self.process}"
+
+
+class StepRun(models.Model):
+    """One stay of a dossier at a step: who holds it, since when, until when it is due."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang xử lý")
+        DONE = "done", _("Đã xong")
+        RETURNED = "returned", _("Bị trả lại")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    dossier_process = models.ForeignKey(
+        DossierProcess, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="runs"
+    )
+    step = models.ForeignKey(
+        ProcessStep, verbose_name=_("bước"), on_delete=models.PROTECT, related_name="runs"
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    # Copied from the step when the run opens, so worklists filter without joins.
+    role = models.CharField(_("vai trò thực hiện"), max_length=32, choices=Role.choices)
+    unit_kind = models.CharField(_("loại đơn vị"), max_length=16, choices=UnitKind.choices)
+    unit = models.ForeignKey(
+        "directory.Agency",
+        verbose_name=_("đơn vị thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="step_runs",
+    )
+    parallel = models.BooleanField(_("phối hợp song song"), default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xử lý"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="step_runs",
+    )
+    assigned_at = models.DateTimeField(_("nhận / giao lúc"), null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chuyển đến"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("hạn của bước"))
+    effective_due_at = models.DateTimeField(_("hạn của bước (trừ thời gian tạm dừng)"))
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chuyển đi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    outcome = models.CharField(
+        _("trước / đúng / quá hạn"), max_length=8, choices=Outcome.choices, blank=True
+    )
+    due_soon_notified_at = models.DateTimeField(_("đã báo sắp đến hạn"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("đã báo quá hạn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt xử lý bước")
+        verbose_name_plural = _("các lượt xử lý bước")
+        ordering = ["started_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "role", "unit"]),
+            models.Index(fields=["status", "assignee"]),
+            models.Index(fields=["status", "effective_due_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier_process"],
+                condition=Q(status="open", parallel=False),
+                name="step_run_one_open_main",
+                violation_error_message=_("Hồ sơ chỉ ở một bước chính tại một thời điểm."),
+            ),
+            models.UniqueConstraint(
+                fields=["dossier_process", "step"],
+                condition=Q(status="open"),
+                name="step_run_one_open_per_step",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(finished_at__isnull=False),
+                name="step_run_finished_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_process.dossier} @ {self.step.key} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Pause(models.Model):
+    """The clock stopped: waiting for the applicant's supplement, or financial obligations."""
+
+    class Kind(models.TextChoices):
+        SUPPLEMENT = "supplement", _("Chờ bổ sung hồ sơ")
+        FINANCIAL = "financial", _("Thực hiện nghĩa vụ tài chính")
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
+    started_at = models.DateTimeField(_("từ lúc"))
+    ended_at = models.DateTimeField(_("đến lúc"), null=True, blank=True)
+    supplement_round = models.PositiveSmallIntegerField(_("lần bổ sung thứ"), null=True, blank=True)
+    step_run = models.ForeignKey(
+        StepRun,
+        verbose_name=_("tại bước"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pauses",
+    )
+    notice = models.ForeignKey(
+        "dossiers.Notice",
+        verbose_name=_("phiếu yêu cầu bổ sung"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("ghi chú"), max_length=1000, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("thời gian tạm dừng")
+        verbose_name_plural = _("thời gian tạm dừng")
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=Q(ended_at__isnull=True),
+                name="pause_one_open_per_dossier",
+                violation_error_message=_("Hồ sơ đang tạm dừng."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
+                name="pause_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.get_kind_display()} {self.started_at:%d/%m/%Y %H:%M}"
+
+
+class Apology(models.Model):
+    """Mẫu 04 — Phiếu xin lỗi và hẹn lại ngày trả kết quả: at most one per dossier."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ"),
+        on_delete=models.CASCADE,
+        related_name="apology",
+    )
+    number = models.CharField(_("số phiếu"), max_length=40, unique=True)
+    issued_at = models.DateTimeField(_("ngày lập"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người lập"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("lý do chậm"))
+    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"))
+    effective_due_at = models.DateTimeField(_("hạn (trừ thời gian tạm dừng) khi lập phiếu"))
+    new_due_at = models.DateTimeField(_("hẹn lại ngày trả kết quả"))
+
+    class Meta:
+        verbose_name = _("phiếu xin lỗi (Mẫu 04)")
+        verbose_name_plural = _("phiếu xin lỗi (Mẫu 04)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_due_at__gt=F("effective_due_at")),
+                name="apology_new_date_later",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mẫu 04 {self.number}"
+
+
+class Withdrawal(models.Model):
+    """The stop notice (dừng xử lý) issued when the applicant withdraws before a decision."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ"),
+        on_delete=models.CASCADE,
+        related_name="withdrawal",
+    )
+    number = models.CharField(_("số thông báo"), max_length=40, unique=True)
+    issued_at = models.DateTimeField(_("ngày lập"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người lập"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    note = models.TextField(_("nội dung đề nghị của người nộp"), blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo dừng xử lý")
+        verbose_name_plural = _("thông báo dừng xử lý")
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class ReturnMethod(models.TextChoices):
+    COUNTER = "counter", _("Trả tại Bộ phận Một cửa")
+    POST = "post", _("Trả qua bưu chính")
+    ELECTRONIC = "electronic", _("Trả bản điện tử")
+
+
+class ResultDocument(models.Model):
+    """The result (kết quả giải quyết): a signed file or paper only, and how it was returned."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="result"
+    )
+    file = models.FileField(_("tệp kết quả"), upload_to="results/%Y/%m/", blank=True)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=50, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    paper_only = models.BooleanField(_("chỉ có bản giấy"), default=False)
+    note = models.CharField(_("ghi chú"), max_length=1000, blank=True)
+    recorded_at = models.DateTimeField(_("có kết quả lúc"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người cập nhật"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người trả"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    return_method = models.CharField(
+        _("hình thức trả"), max_length=12, choices=ReturnMethod.choices, blank=True
+    )
+    collected_by_name = models.CharField(_("người nhận kết quả"), max_length=255, blank=True)
+    id_checked = models.BooleanField(_("đã kiểm tra giấy tờ tùy thân"), default=False)
+    tracking_number = models.CharField(_("số hiệu bưu gửi"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả giải quyết")
+        verbose_name_plural = _("kết quả giải quyết")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paper_only=True) | ~Q(sha256=""),
+                name="result_file_or_paper",
+                violation_error_message=_(
+                    "Cần tệp kết quả, hoặc ghi nhận kết quả chỉ có bản giấy."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.original_name or _('bản giấy')}"

@@ -1,0 +1,473 @@
+"""Workflow API: act on a dossier, read its history, read one's worklist.
+
+Two routers (mounted by motcua/api.py):
+
+- `dossier_actions_router` at `/dossiers`: `POST /api/v1/dossiers/{code}/actions` and
+  `GET /api/v1/dossiers/{code}/history`;
+- `worklist_router` at `/worklist`: `GET /api/v1/worklist`.
+
+Thin: the body is checked here and handed to `motcua.workflow.runtime`; answers come from
+`motcua.workflow.runtime_selectors`. Authentication as for the dossier API (bearer token, else
+the signed-in session with its CSRF token). Errors are `{"errors": {field: message}}` in
+Vietnamese: 403 the user may not do this, 404 no such dossier (or not visible to the user),
+409 the rules refuse it now (including "Hồ sơ vừa được người khác xử lý, hãy tải lại." when
+the dossier changed since `revision`), 422 bad input, 503 the database was busy (retry).
+"""
+
+import base64
+import binascii
+import contextlib
+import uuid
+from datetime import datetime
+from typing import Literal
+
+import pydantic
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+
+from motcua.accounts.models import User
+from motcua.dossiers.api import (
+    AUTH,
+    ApiError,
+    _field_name,
+    _inline_schema,
+    _pydantic_message,
+    _read_json,
+)
+from motcua.dossiers.models import Dossier
+from motcua.workflow import permissions as perms
+from motcua.workflow import runtime
+from motcua.workflow import runtime_selectors as selectors
+from motcua.workflow.models import StepRun
+
+dossier_actions_router = Router(tags=["workflow"])  # mounted at /dossiers
+worklist_router = Router(tags=["workflow"])  # mounted at /worklist
+
+ActionLiteral = Literal[
+    "claim", "assign", "forward", "approve", "return", "request_supplement",
+    "supplement_received", "suspend", "resume", "consult", "refuse", "apologize", "withdraw",
+    "record_result", "return_result",
+]  # fmt: skip
+
+
+class FileIn(Schema):
+    name: str = ""
+    content_base64: str
+
+
+class ActionIn(Schema):
+    action: ActionLiteral
+    revision: int | None = None
+    step: str | None = None
+    target: str | None = None
+    note: str = ""
+    reason: str = ""
+    assignee: str | None = None
+    missing: list[int | str] = []
+    new_due_at: datetime | None = None
+    paper_only: bool = False
+    file: FileIn | None = None
+    method: Literal["counter", "post", "electronic"] | None = None
+    collected_by_name: str = ""
+    id_checked: bool = False
+    tracking_number: str = ""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+
+class ErrorsOut(Schema):
+    errors: dict[str, str]
+
+
+class RunOut(Schema):
+    step: str
+    step_name: str
+    unit: str
+    role: str
+    assignee: str | None
+    started_at: datetime
+    due_at: datetime
+    parallel: bool
+
+
+class AvailableOut(Schema):
+    action: str
+    label: str
+    step: str | None
+    targets: list[list[str]]
+
+
+class StateOut(Schema):
+    code: str
+    status: str
+    status_label: str
+    revision: int
+    current: RunOut | None
+    consultations: list[RunOut]
+    due_at: datetime | None
+    effective_due_at: datetime | None
+    deadline_at: datetime | None
+    overdue: bool
+    paused: str | None
+    outcome: str | None
+    actions: list[AvailableOut]
+
+
+class EventOut(Schema):
+    at: datetime
+    action: str
+    label: str
+    actor: str
+    from_status: str
+    to_status: str
+    step: str
+    step_name: str
+    to_step: str
+    to_step_name: str
+    note: str
+    outcome: str
+
+
+class HistoryOut(StateOut):
+    events: list[EventOut]
+
+
+class WorkItemOut(Schema):
+    code: str
+    procedure: str
+    status: str
+    step: str
+    step_name: str
+    unit: str
+    assignee: str | None
+    started_at: datetime
+    due_at: datetime
+    dossier_due_at: datetime
+    revision: int
+
+
+class WaitingOut(Schema):
+    code: str
+    procedure: str
+    since: datetime
+    round: int | None
+    notice: str | None
+    step: str | None
+
+
+class CountOut(Schema):
+    agency: str
+    agency_name: str
+    open: int
+    unassigned: int
+    due_soon: int
+    overdue: int
+    waiting: int
+
+
+class WorklistOut(Schema):
+    totals: dict[str, int]
+    to_do: list[WorkItemOut]
+    due_soon: list[WorkItemOut]
+    overdue: list[WorkItemOut]
+    waiting: list[WaitingOut]
+    counts: list[CountOut]
+
+
+class WorklistParams(Schema):
+    limit: int = 50
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _local(moment: datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def _find(user: User, code: str) -> Dossier | None:
+    """The dossier by code or public id, if the user may see it."""
+    code = code.strip()
+    lookup = Q(code=code)
+    with contextlib.suppress(ValueError):
+        lookup |= Q(public_id=uuid.UUID(code))
+    dossier = (
+        Dossier.objects.select_related("procedure_version__procedure", "center")
+        .filter(lookup)
+        .first()
+    )
+    if dossier is None or not dossier.code or not selectors.can_view(user, dossier):
+        return None
+    return dossier
+
+
+def _run_out(run: StepRun) -> dict:
+    return {
+        "step": run.step.key,
+        "step_name": run.step.name,
+        "unit": run.unit.name,
+        "role": run.role,
+        "assignee": str(run.assignee) if run.assignee else None,
+        "started_at": _local(run.started_at),
+        "due_at": _local(run.effective_due_at),
+        "parallel": run.parallel,
+    }
+
+
+def _state(user: User, dossier: Dossier) -> dict:
+    dossier.refresh_from_db()
+    state = selectors.dossier_state(dossier)
+    dp = state.process
+    return {
+        "code": dossier.code,
+        "status": dossier.status,
+        "status_label": dossier.get_status_display(),
+        "revision": state.revision,
+        "current": _run_out(state.current) if state.current else None,
+        "consultations": [_run_out(r) for r in state.consultations],
+        "due_at": _local(dossier.due_at),
+        "effective_due_at": _local(state.effective_due_at),
+        "deadline_at": _local(state.deadline_at),
+        "overdue": state.overdue,
+        "paused": state.pause.kind if state.pause else None,
+        "outcome": (dp.outcome or None) if dp else None,
+        "actions": [
+            {"action": a.action, "label": a.label, "step": a.step,
+             "targets": [list(t) for t in a.targets]}
+            for a in selectors.available_actions(user, dossier)
+        ],
+    }  # fmt: skip
+
+
+def _parse(data) -> ActionIn:
+    try:
+        return ActionIn.model_validate(data)
+    except pydantic.ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            if error["type"] == "extra_forbidden":
+                errors.setdefault(_field_name(error["loc"]), _("Trường không được hỗ trợ."))
+                continue
+            if error["type"].startswith("datetime"):
+                errors.setdefault(
+                    _field_name(error["loc"]),
+                    _("Ngày giờ phải có dạng ISO 8601, ví dụ 2026-12-10T16:00:00+07:00."),
+                )
+                continue
+            errors.setdefault(_field_name(error["loc"]), _pydantic_message(error))
+        raise ApiError(422, errors) from exc
+
+
+def _run_for(dossier: Dossier, step: str | None) -> StepRun:
+    runs = StepRun.objects.filter(dossier_process__dossier=dossier, status=StepRun.Status.OPEN)
+    run = runs.filter(step__key=step).first() if step else runs.filter(parallel=False).first()
+    if run is None:
+        if step:
+            raise runtime.StaleAction()
+        raise runtime.WorkflowError(_("Hồ sơ không còn ở bước xử lý nào."))
+    return run
+
+
+def _upload(payload: FileIn) -> SimpleUploadedFile:
+    try:
+        content = base64.b64decode(payload.content_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ApiError(422, {"file": _("Nội dung tệp không phải base64 hợp lệ.")}) from exc
+    name = payload.name.strip() or "ket-qua.pdf"
+    return SimpleUploadedFile(name[:255], content, "application/octet-stream")
+
+
+def _perform(user: User, dossier: Dossier, p: ActionIn) -> None:
+    common = {"dossier": dossier, "user": user, "expected_revision": p.revision}
+    action = p.action
+    if action in (perms.CLAIM, perms.ASSIGN):
+        run = _run_for(dossier, p.step)
+        if action == perms.CLAIM:
+            runtime.claim(step_run=run, user=user, expected_revision=p.revision)
+            return
+        if not p.assignee:
+            raise ApiError(422, {"assignee": _("Cần chọn người được giao (tên đăng nhập).")})
+        assignee = User.objects.filter(username=p.assignee.strip()).first()
+        if assignee is None:
+            raise ApiError(422, {"assignee": _("Không tìm thấy người dùng “%(name)s”.")
+                                 % {"name": p.assignee}})  # fmt: skip
+        runtime.assign(step_run=run, user=user, assignee=assignee, note=p.note,
+                       expected_revision=p.revision)  # fmt: skip
+    elif action in (perms.FORWARD, perms.APPROVE):
+        runtime.forward(**common, action_name=action, note=p.note, target_step=p.target,
+                        current_step=p.step)  # fmt: skip
+    elif action == perms.RETURN:
+        runtime.return_to(**common, reason=p.reason or p.note, step_key=p.target,
+                          current_step=p.step)  # fmt: skip
+    elif action == perms.CONSULT:
+        runtime.consult(**common, step_key=p.target, note=p.note, current_step=p.step)
+    elif action == perms.REQUEST_SUPPLEMENT:
+        runtime.request_supplement(**common, missing=p.missing, note=p.note, current_step=p.step)
+    elif action == perms.SUPPLEMENT_RECEIVED:
+        runtime.supplement_received(**common, note=p.note)
+    elif action == perms.SUSPEND:
+        runtime.suspend_financial(**common, note=p.note, current_step=p.step)
+    elif action == perms.RESUME:
+        runtime.resume(**common, note=p.note)
+    elif action == perms.REFUSE:
+        runtime.refuse(**common, reason=p.reason or p.note, current_step=p.step)
+    elif action == perms.APOLOGIZE:
+        if p.new_due_at is None:
+            raise ApiError(422, {"new_due_at": _("Cần ngày giờ hẹn lại.")})
+        runtime.apologize(**common, reason=p.reason or p.note, new_due_at=p.new_due_at)
+    elif action == perms.WITHDRAW:
+        runtime.withdraw(**common, note=p.note or p.reason)
+    elif action == perms.RECORD_RESULT:
+        upload = _upload(p.file) if p.file else None
+        runtime.record_result(**common, file=upload, paper_only=p.paper_only, note=p.note,
+                              current_step=p.step)  # fmt: skip
+    elif action == perms.RETURN_RESULT:
+        runtime.return_result(
+            **common, method=p.method or "", collected_by_name=p.collected_by_name,
+            id_checked=p.id_checked, tracking_number=p.tracking_number, note=p.note,
+            current_step=p.step,
+        )  # fmt: skip
+
+
+def _error(exc: runtime.WorkflowError) -> Status:
+    if isinstance(exc, runtime.SystemBusy):
+        return Status(503, {"errors": {"__all__": exc.message}})
+    if isinstance(exc, runtime.ActionDenied):
+        return Status(403, {"errors": {"__all__": exc.message}})
+    if isinstance(exc, runtime.StaleAction):
+        return Status(409, {"errors": {"__all__": exc.message}})
+    if exc.field:
+        return Status(422, {"errors": {exc.field: exc.message}})
+    return Status(409, {"errors": {"__all__": exc.message}})
+
+
+# --- endpoints -----------------------------------------------------------------------------
+
+_ERRORS = {403: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut, 413: ErrorsOut, 422: ErrorsOut,
+           503: ErrorsOut}  # fmt: skip
+
+
+@dossier_actions_router.post(
+    "/{code}/actions",
+    auth=AUTH,
+    response={200: StateOut, 400: ErrorsOut, **_ERRORS},
+    summary="Xử lý hồ sơ theo quy trình: chuyển, phê duyệt, trả lại, bổ sung, kết quả…",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _inline_schema(ActionIn)}},
+        }
+    },
+)
+def dossier_action(request: HttpRequest, code: str):
+    """One action on the dossier (see docs/api.md); answers the dossier's state after it."""
+    user: User = request.auth
+    dossier = _find(user, code)
+    if dossier is None:
+        return Status(404, {"errors": {"code": _("Không tìm thấy hồ sơ.")}})
+    try:
+        payload = _parse(_read_json(request))
+        _perform(user, dossier, payload)
+    except ApiError as exc:
+        return Status(exc.status, {"errors": exc.errors})
+    except runtime.WorkflowError as exc:
+        return _error(exc)
+    return Status(200, _state(user, dossier))
+
+
+@dossier_actions_router.get(
+    "/{code}/history",
+    auth=AUTH,
+    response={200: HistoryOut, 404: ErrorsOut},
+    summary="Lịch sử xử lý hồ sơ và nơi hồ sơ đang ở",
+)
+def dossier_history(request: HttpRequest, code: str):
+    """Every event in order with its actor; citizens see their own dossiers only."""
+    user: User = request.auth
+    dossier = _find(user, code)
+    if dossier is None:
+        return Status(404, {"errors": {"code": _("Không tìm thấy hồ sơ.")}})
+    body = _state(user, dossier)
+    body["events"] = [
+        {"at": _local(e.at), "action": e.action, "label": e.label, "actor": e.actor_name,
+         "from_status": e.from_status, "to_status": e.to_status, "step": e.step,
+         "step_name": e.step_name, "to_step": e.to_step, "to_step_name": e.to_step_name,
+         "note": e.note, "outcome": e.outcome}
+        for e in selectors.dossier_history(dossier)
+    ]  # fmt: skip
+    return Status(200, body)
+
+
+def _item(run: StepRun) -> dict:
+    dp = run.dossier_process
+    dossier = dp.dossier
+    return {
+        "code": dossier.code,
+        "procedure": dossier.procedure_version.name,
+        "status": dossier.status,
+        "step": run.step.key,
+        "step_name": run.step.name,
+        "unit": run.unit.name,
+        "assignee": str(run.assignee) if run.assignee else None,
+        "started_at": _local(run.started_at),
+        "due_at": _local(run.effective_due_at),
+        "dossier_due_at": _local(dp.deadline_at),
+        "revision": dp.revision,
+    }
+
+
+@worklist_router.get(
+    "",
+    auth=AUTH,
+    response={200: WorklistOut, 422: ErrorsOut},
+    summary="Việc của tôi: cần xử lý, sắp đến hạn, quá hạn, chờ bổ sung; số liệu theo cơ quan",
+)
+def worklist(request: HttpRequest, params: Query[WorklistParams]):
+    """Each list is sorted by due time and cut at `limit` (1–200); `totals` has the full
+    counts. `counts` (per agency) is filled for leaders, the center's director, supervisors."""
+    if not 1 <= params.limit <= 200:
+        return Status(422, {"errors": {"limit": _("limit phải từ 1 đến 200.")}})
+    user: User = request.auth
+    work = selectors.worklist(user)
+    n = params.limit
+    return Status(
+        200,
+        {
+            "totals": {
+                "to_do": work.to_do.count(),
+                "due_soon": work.due_soon.count(),
+                "overdue": work.overdue.count(),
+                "waiting": work.waiting.count(),
+            },
+            "to_do": [_item(r) for r in work.to_do[:n]],
+            "due_soon": [_item(r) for r in work.due_soon[:n]],
+            "overdue": [_item(r) for r in work.overdue[:n]],
+            "waiting": [
+                {
+                    "code": p.dossier.code,
+                    "procedure": p.dossier.procedure_version.name,
+                    "since": _local(p.started_at),
+                    "round": p.supplement_round,
+                    "notice": p.notice.number if p.notice else None,
+                    "step": p.step_run.step.key if p.step_run else None,
+                }
+                for p in work.waiting[:n]
+            ],  # fmt: skip
+            "counts": [
+                {
+                    "agency": c.agency.code,
+                    "agency_name": c.agency.name,
+                    "open": c.open,
+                    "unassigned": c.unassigned,
+                    "due_soon": c.due_soon,
+                    "overdue": c.overdue,
+                    "waiting": c.waiting,
+                }
+                for c in work.counts
+            ],  # fmt: skip
+        },
+    )

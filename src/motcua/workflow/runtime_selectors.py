@@ -1,0 +1,492 @@
+"""Reads of running dossiers: worklists per user, where a dossier is now, its history.
+
+Everything is scoped to the user asking (`motcua.workflow.permissions`); the worklists are
+querysets (the pages paginate them) filtered on indexed columns of StepRun (status, role, unit,
+assignee, effective due time) so they stay fast with many dossiers.
+
+- `to_do(user)`: open step runs the user may act on — assigned to them, or unassigned with
+  their role in their unit (the center, for one-stop steps) — of dossiers whose clock runs
+  (or whose result waits to be returned);
+- `due_soon(user)`: of those, due within one working day (the step's or the dossier's due
+  time, on each center's calendar), not yet overdue;
+- `overdue(user)`: of those, past the step's or the dossier's due time (pauses excluded);
+- `waiting_for_applicant(user)`: open supplement pauses of dossiers the user works on;
+- `agency_counts(user)`: per agency, for leaders, supervisors and the center's director;
+- `dossier_state`, `available_actions`, `dossier_history`, `handovers` for the dossier page,
+  the API and the control slip (Mẫu 05).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import Role, User
+from motcua.directory.models import Agency, ServiceCenter
+from motcua.directory.selectors import calendar_for_center
+from motcua.domain import deadlines
+from motcua.domain.dossier_status import LABELS, Status
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.workflow import permissions as perms
+from motcua.workflow.models import (
+    Apology,
+    DossierProcess,
+    Pause,
+    ResultDocument,
+    StepRun,
+    UnitKind,
+    Withdrawal,
+)
+from motcua.workflow.specs import END_IN_FILE
+
+# Dossiers whose open step runs are work to do: the clock runs, or the result waits.
+WORKING_STATES = (Status.RECEIVED, Status.IN_PROGRESS, Status.RESULT_READY)
+CLOCK_STATES = (Status.RECEIVED, Status.IN_PROGRESS)
+LEADER_VIEW_ROLES = frozenset(
+    {Role.AGENCY_LEADER, Role.HEAD_OF_DIVISION, Role.CENTER_DIRECTOR, Role.SUPERVISOR}
+)
+
+_RUN_RELATED = (
+    "step",
+    "unit",
+    "assignee",
+    "dossier_process__dossier__procedure_version",
+    "dossier_process__dossier__center",
+)
+
+
+# --- worklists --------------------------------------------------------------------------------
+
+
+def _unit_q(actor: perms.Actor, prefix: str = "") -> Q:
+    """Runs whose unit the actor works in (mirrors permissions.in_unit)."""
+    agencies = list(actor.agency_ids) or [-1]
+    centers = list(actor.center_ids) or [-1]
+    return Q(**{f"{prefix}unit_id__in": agencies}) | Q(
+        **{f"{prefix}unit_kind": UnitKind.ONE_STOP,
+           f"{prefix}dossier_process__dossier__center_id__in": centers}
+    )  # fmt: skip
+
+
+def _actor(user: User) -> perms.Actor:
+    return perms.actor_for(user)
+
+
+def to_do(user: User) -> QuerySet[StepRun]:
+    """Open step runs the user may act on, oldest due first."""
+    actor = _actor(user)
+    if not actor.active or actor.role in perms.READ_ONLY_ROLES:
+        return StepRun.objects.none()
+    mine = Q(assignee_id=actor.user_id)
+    theirs = Q(assignee__isnull=True, role=actor.role) & _unit_q(actor)
+    return (
+        StepRun.objects.filter(
+            mine | theirs,
+            status=StepRun.Status.OPEN,
+            dossier_process__dossier__status__in=WORKING_STATES,
+        )
+        .select_related(*_RUN_RELATED)
+        .order_by("effective_due_at", "id")
+    )
+
+
+def _within_one_day_q(runs: QuerySet[StepRun], now: datetime, field_name: str) -> Q:
+    """`field_name` falls within one working day from `now`, on each center's calendar."""
+    center_ids = set(runs.values_list("dossier_process__dossier__center_id", flat=True).distinct())
+    condition = Q(pk__in=[])
+    for center in ServiceCenter.objects.filter(pk__in=center_ids):
+        limit = calendar_for_center(center).add_working_days(now, 1)
+        condition |= Q(
+            **{"dossier_process__dossier__center_id": center.pk,
+               f"{field_name}__gte": now, f"{field_name}__lte": limit}
+        )  # fmt: skip
+    return condition
+
+
+def _overdue_q(now: datetime) -> Q:
+    return Q(effective_due_at__lt=now) | Q(
+        dossier_process__deadline_at__lt=now,
+        dossier_process__dossier__status__in=CLOCK_STATES,
+    )
+
+
+def overdue(user: User, *, now: datetime | None = None) -> QuerySet[StepRun]:
+    """The user's open runs past the step's due time or the dossier's deadline."""
+    now = now or timezone.now()
+    return to_do(user).filter(_overdue_q(now))
+
+
+def due_soon(user: User, *, now: datetime | None = None) -> QuerySet[StepRun]:
+    """The user's open runs due (step or dossier) within one working day, not yet overdue."""
+    now = now or timezone.now()
+    runs = to_do(user)
+    soon = _within_one_day_q(runs, now, "effective_due_at") | (
+        _within_one_day_q(runs, now, "dossier_process__deadline_at")
+        & Q(dossier_process__dossier__status__in=CLOCK_STATES)
+    )
+    return runs.filter(soon).exclude(_overdue_q(now))
+
+
+def waiting_for_applicant(user: User) -> QuerySet[Pause]:
+    """Open supplement pauses of dossiers the user works on (or, for reception officers, of
+    their centers: they receive the supplement)."""
+    actor = _actor(user)
+    if not actor.active or actor.role == Role.CITIZEN:
+        return Pause.objects.none()
+    pauses = Pause.objects.filter(ended_at__isnull=True, kind=Pause.Kind.SUPPLEMENT)
+    if actor.province or actor.role == Role.SUPERVISOR:
+        scope = Q()
+    else:
+        scope = Q(step_run__assignee_id=actor.user_id) | (
+            Q(step_run__role=actor.role) & _unit_q(actor, "step_run__")
+        )
+        if actor.role == Role.RECEPTION_OFFICER:
+            scope |= Q(dossier__center_id__in=list(actor.center_ids) or [-1])
+        if actor.role in perms.LEADER_ROLES:
+            scope |= Q(step_run__unit_id__in=list(actor.agency_ids) or [-1])
+    return (
+        pauses.filter(scope)
+        .select_related("dossier__procedure_version", "dossier__center", "notice", "step_run__step")
+        .order_by("started_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class AgencyCount:
+    agency: Agency
+    open: int
+    unassigned: int
+    due_soon: int
+    overdue: int
+    waiting: int
+
+
+def _leader_agency_ids(user: User, actor: perms.Actor) -> set[int] | None:
+    """Agencies whose counts the user sees (None: all)."""
+    if actor.province or actor.role == Role.SUPERVISOR:
+        return None
+    if actor.role not in LEADER_VIEW_ROLES:
+        return set()
+    ids = set(actor.agency_ids)
+    if actor.role == Role.CENTER_DIRECTOR:
+        ids |= set(
+            ServiceCenter.objects.filter(pk__in=actor.center_ids, agency__isnull=False).values_list(
+                "agency_id", flat=True
+            )
+        )
+    return ids
+
+
+def agency_counts(user: User, *, now: datetime | None = None) -> list[AgencyCount]:
+    """Per agency in the leader's scope: open steps, unassigned, due soon, overdue, waiting."""
+    now = now or timezone.now()
+    actor = _actor(user)
+    agencies = _leader_agency_ids(user, actor)
+    if agencies is not None and not agencies:
+        return []
+    runs = StepRun.objects.filter(
+        status=StepRun.Status.OPEN,
+        dossier_process__dossier__status__in=[*perms.RUNNING],
+    )
+    if agencies is not None:
+        runs = runs.filter(unit_id__in=agencies)
+    working = Q(dossier_process__dossier__status__in=WORKING_STATES)
+    soon = _within_one_day_q(runs, now, "effective_due_at")
+    rows = runs.values("unit_id").annotate(
+        open=Count("id"),
+        unassigned=Count("id", filter=Q(assignee__isnull=True) & working),
+        due_soon=Count("id", filter=soon & working & ~_overdue_q(now)),
+        overdue=Count("id", filter=_overdue_q(now) & working),
+        waiting=Count("id", filter=Q(dossier_process__dossier__status=Status.WAITING_SUPPLEMENT)),
+    )
+    by_id = {a.pk: a for a in Agency.objects.filter(pk__in=[r["unit_id"] for r in rows])}
+    counts = [
+        AgencyCount(
+            agency=by_id[r["unit_id"]], open=r["open"], unassigned=r["unassigned"],
+            due_soon=r["due_soon"], overdue=r["overdue"], waiting=r["waiting"],
+        )
+        for r in rows
+    ]  # fmt: skip
+    return sorted(counts, key=lambda c: (-c.overdue, c.agency.name))
+
+
+@dataclass(frozen=True)
+class Worklist:
+    to_do: QuerySet[StepRun]
+    due_soon: QuerySet[StepRun]
+    overdue: QuerySet[StepRun]
+    waiting: QuerySet[Pause]
+    counts: list[AgencyCount]
+
+
+def worklist(user: User, *, now: datetime | None = None) -> Worklist:
+    now = now or timezone.now()
+    return Worklist(
+        to_do=to_do(user),
+        due_soon=due_soon(user, now=now),
+        overdue=overdue(user, now=now),
+        waiting=waiting_for_applicant(user),
+        counts=agency_counts(user, now=now),
+    )
+
+
+# --- one dossier --------------------------------------------------------------------------------
+
+
+def process_of(dossier: Dossier) -> DossierProcess | None:
+    return DossierProcess.objects.select_related("process").filter(dossier=dossier).first()
+
+
+def can_view(user: User, dossier: Dossier) -> bool:
+    return perms.may_view(_actor(user), perms.dossier_facts(dossier))
+
+
+@dataclass
+class DossierState:
+    """Where the dossier is now, for the dossier page and the API."""
+
+    dossier: Dossier
+    process: DossierProcess | None
+    runs: list[StepRun] = field(default_factory=list)
+    current: StepRun | None = None  # the main line's open run
+    consultations: list[StepRun] = field(default_factory=list)  # open parallel runs
+    pause: Pause | None = None
+    apology: Apology | None = None
+    result: ResultDocument | None = None
+    withdrawal: Withdrawal | None = None
+    effective_due_at: datetime | None = None  # the appointment, pauses (so far) excluded
+    deadline_at: datetime | None = None  # the apology's new date when there is one
+    overdue: bool = False
+
+    @property
+    def revision(self) -> int:
+        return self.process.revision if self.process else 0
+
+
+def dossier_state(dossier: Dossier, *, now: datetime | None = None) -> DossierState:
+    now = now or timezone.now()
+    dp = process_of(dossier)
+    state = DossierState(dossier=dossier, process=dp)
+    state.apology = Apology.objects.filter(dossier=dossier).first()
+    state.result = ResultDocument.objects.filter(dossier=dossier).first()
+    state.withdrawal = Withdrawal.objects.filter(dossier=dossier).first()
+    if dp is None:
+        state.effective_due_at = state.deadline_at = dossier.due_at
+        return state
+    state.runs = list(
+        dp.runs.select_related("step", "unit", "assignee").prefetch_related("step__actions")
+    )
+    state.current = next((r for r in state.runs if r.is_open and not r.parallel), None)
+    state.consultations = [r for r in state.runs if r.is_open and r.parallel]
+    state.pause = Pause.objects.filter(dossier=dossier, ended_at__isnull=True).first()
+    if dp.finished_at is not None:
+        state.effective_due_at = dp.effective_due_at
+        state.deadline_at = dp.deadline_at
+        return state
+    calendar = calendar_for_center(dossier.center)
+    pauses = [
+        deadlines.Pause(p.started_at, p.ended_at, p.kind)
+        for p in Pause.objects.filter(dossier=dossier)
+    ]
+    state.effective_due_at = deadlines.effective_due(calendar, dossier.due_at, pauses, until=now)
+    state.deadline_at = (
+        deadlines.effective_due(calendar, state.apology.new_due_at, pauses, until=now)
+        if state.apology
+        else state.effective_due_at
+    )
+    state.overdue = dossier.status in CLOCK_STATES and now > state.deadline_at
+    return state
+
+
+@dataclass(frozen=True)
+class AvailableAction:
+    action: str
+    label: str
+    step: str | None  # the step key of the run it applies to
+    targets: tuple[tuple[str, str], ...] = ()  # (step key or "END", step name)
+    run_id: int | None = None
+
+
+_ANY_STEP = (perms.SUPPLEMENT_RECEIVED, perms.RESUME, perms.WITHDRAW, perms.APOLOGIZE)
+
+
+def available_actions(user: User, dossier: Dossier) -> list[AvailableAction]:
+    """The actions `user` may perform now (the buttons of the dossier page)."""
+    state = dossier_state(dossier)
+    if state.process is None or state.process.finished_at is not None:
+        return []
+    actor = _actor(user)
+    facts = perms.dossier_facts(dossier, runs=state.runs)
+    found: list[AvailableAction] = []
+    for run in [r for r in state.runs if r.is_open]:
+        run_facts = perms.run_facts(run)
+        actions = list(run.step.actions.all())
+        for name in (perms.CLAIM, perms.ASSIGN, *sorted(perms.STEP_ACTIONS)):
+            if not perms.check(name, actor, facts, run_facts):
+                continue
+            targets = tuple(
+                (a.target.key, a.target.name) if a.target_id else (END_IN_FILE, _("Kết thúc"))
+                for a in actions
+                if a.name == name
+            )
+            found.append(AvailableAction(
+                action=name, label=perms.action_label(name), step=run.step.key,
+                targets=targets, run_id=run.pk,
+            ))  # fmt: skip
+    for name in _ANY_STEP:
+        paused_run = None
+        if state.pause is not None and state.pause.step_run_id:
+            paused_run = next((r for r in state.runs if r.pk == state.pause.step_run_id), None)
+        run = paused_run if name in (perms.SUPPLEMENT_RECEIVED, perms.RESUME) else state.current
+        run_facts = perms.run_facts(run) if run is not None and run.is_open else None
+        if perms.check(name, actor, facts, run_facts):
+            found.append(AvailableAction(action=name, label=perms.action_label(name),
+                                         step=run.step.key if run else None))  # fmt: skip
+    return found
+
+
+# --- history and the control slip --------------------------------------------------------------
+
+EVENT_LABELS = {
+    "created": "Tạo hồ sơ",
+    "presented": "Nộp hồ sơ tại quầy",
+    "submitted": "Nộp hồ sơ trực tuyến",
+    "draft_saved": "Lưu bản nháp",
+    "file_removed": "Xóa tệp",
+    "received": "Tiếp nhận hồ sơ",
+    "supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ (khi tiếp nhận)",
+    "refused": "Từ chối tiếp nhận hồ sơ",
+    "fee_paid": "Nộp phí, lệ phí",
+    "fee_exempted": "Miễn, giảm phí, lệ phí",
+    "fee_restored": "Bỏ miễn, giảm phí, lệ phí",
+}
+
+
+def event_label(action: str) -> str:
+    if action in perms.ACTION_LABELS:
+        return perms.action_label(action)
+    return _(EVENT_LABELS[action]) if action in EVENT_LABELS else action
+
+
+def _status_label(status: str) -> str:
+    try:
+        return _(LABELS[Status(status)])
+    except ValueError:
+        return status
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    action: str
+    label: str
+    actor_id: int | None
+    actor_name: str
+    from_status: str
+    to_status: str
+    from_status_label: str
+    to_status_label: str
+    step: str
+    step_name: str
+    to_step: str
+    to_step_name: str
+    note: str
+    outcome: str
+    data: dict
+
+
+def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
+    """Every event of the dossier in order, with the actor's name and the steps involved."""
+    entries = []
+    for event in DossierEvent.objects.filter(dossier=dossier).select_related("actor"):
+        data = event.data or {}
+        entries.append(
+            HistoryEntry(
+                at=event.at,
+                action=event.action,
+                label=event_label(event.action),
+                actor_id=event.actor_id,
+                actor_name=str(event.actor) if event.actor else "",
+                from_status=event.from_status,
+                to_status=event.to_status,
+                from_status_label=_status_label(event.from_status) if event.from_status else "",
+                to_status_label=_status_label(event.to_status) if event.to_status else "",
+                step=data.get("step", ""),
+                step_name=data.get("step_name", ""),
+                to_step=data.get("to_step", ""),
+                to_step_name=data.get("to_step_name", ""),
+                note=data.get("note", "") or data.get("reason", ""),
+                outcome=data.get("outcome", ""),
+                data=data,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True)
+class Handover:
+    """One row of the control slip (Mẫu 05)."""
+
+    at: datetime
+    giver_name: str
+    giver_unit: str
+    step_name: str
+    receiver_name: str  # who took the next step (its assignee), blank until someone does
+    receiver_unit: str
+    to_step_name: str
+    outcome: str  # early / on_time / late for the giver's step ("" for the receipt)
+    note: str
+
+
+def handovers(dossier: Dossier) -> list[Handover]:
+    """The hand-overs of the dossier, from its event log: the receipt, each move to another
+    step (forward, approve, return, consultation, result), and the return of the result."""
+    runs = {
+        r.pk: r
+        for r in StepRun.objects.filter(dossier_process__dossier=dossier).select_related(
+            "assignee", "unit", "step"
+        )
+    }
+    first = min(runs.values(), key=lambda r: (r.started_at, r.pk), default=None)
+    rows = []
+    for event in DossierEvent.objects.filter(dossier=dossier).select_related("actor"):
+        data = event.data or {}
+        giver = str(event.actor) if event.actor else ""
+        if event.action == "received" and first is not None:
+            rows.append(Handover(
+                at=event.at, giver_name=dossier.applicant_name, giver_unit=_("Người nộp hồ sơ"),
+                step_name="", receiver_name=giver, receiver_unit=first.unit.name,
+                to_step_name=first.step.name, outcome="", note="",
+            ))  # fmt: skip
+            continue
+        if "to_step" in data or (data.get("run") and event.action in _ENDING):
+            to_run = runs.get(data.get("to_run"))
+            receiver = to_run.assignee if to_run and to_run.assignee else None
+            rows.append(Handover(
+                at=event.at, giver_name=giver, giver_unit=data.get("unit", ""),
+                step_name=data.get("step_name", ""),
+                receiver_name=str(receiver) if receiver else _receiver_of_end(dossier, event),
+                receiver_unit=data.get("to_unit", "") or _unit_of_end(event),
+                to_step_name=data.get("to_step_name", ""), outcome=data.get("outcome", ""),
+                note=data.get("note", ""),
+            ))  # fmt: skip
+    return rows
+
+
+_ENDING = ("return_result", "refuse", "withdraw")
+
+
+def _receiver_of_end(dossier: Dossier, event: DossierEvent) -> str:
+    if event.action == "return_result":
+        return event.data.get("collected_by_name") or dossier.applicant_name
+    return ""
+
+
+def _unit_of_end(event: DossierEvent) -> str:
+    if event.action == "return_result":
+        return _("Người nộp hồ sơ")
+    return ""

@@ -1,0 +1,145 @@
+"""Worklists per user (to do, due soon, overdue, waiting for the applicant, counts per agency)
+and the dossier's state and history."""
+
+from datetime import datetime
+
+import pytest
+
+from motcua.workflow import runtime
+from motcua.workflow import runtime_selectors as selectors
+from tests.factories import VN
+from tests.workflow.test_runtime_support import (  # noqa: F401  (fixtures)
+    drive,
+    open_run,
+    people_fixture,
+    receive,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def vn(*args) -> datetime:
+    return datetime(*args, tzinfo=VN)
+
+
+def codes(runs) -> list[str]:
+    return [r.dossier_process.dossier.code for r in runs]
+
+
+@pytest.fixture
+def two(version, center, people, monday_9am):
+    """A at reception (due today 14:45), B at the specialist (due Wed 2/12 09:30)."""
+    a = receive(version, center, people.reception, monday_9am)
+    b = receive(version, center, people.reception, monday_9am)
+    runtime.forward(dossier=b, user=people.reception, at=vn(2026, 11, 23, 9, 30))
+    return a, b
+
+
+def test_to_do_follows_role_unit_and_assignment(two, people):
+    a, b = two
+    assert codes(selectors.to_do(people.reception)) == [a.code]
+    assert codes(selectors.to_do(people.specialist)) == [b.code]
+    assert codes(selectors.to_do(people.specialist2)) == [b.code]
+    for nobody in (people.head, people.outsider, people.postal, people.supervisor, people.citizen):
+        assert codes(selectors.to_do(nobody)) == []
+    runtime.claim(step_run=open_run(b), user=people.specialist, at=vn(2026, 11, 23, 10, 0))
+    assert codes(selectors.to_do(people.specialist)) == [b.code]
+    assert codes(selectors.to_do(people.specialist2)) == []
+    # A run assigned across roles by a leader is the assignee's to do.
+    runtime.assign(step_run=open_run(b), user=people.leader, assignee=people.specialist2,
+                   at=vn(2026, 11, 23, 10, 30))  # fmt: skip
+    assert codes(selectors.to_do(people.specialist2)) == [b.code]
+    assert codes(selectors.to_do(people.specialist)) == []
+
+
+def test_due_soon_and_overdue_on_the_working_calendar(two, people):
+    a, b = two
+    morning = vn(2026, 11, 23, 10, 0)
+    assert codes(selectors.due_soon(people.reception, now=morning)) == [a.code]
+    assert codes(selectors.overdue(people.reception, now=morning)) == []
+    afternoon = vn(2026, 11, 23, 15, 0)  # the reception step was due at 14:45
+    assert codes(selectors.overdue(people.reception, now=afternoon)) == [a.code]
+    assert codes(selectors.due_soon(people.reception, now=afternoon)) == []
+    # B's specialist step is due Wed 2/12 09:30: within one working day on Tue 1/12 10:00,
+    # not on Mon 30/11 10:00.
+    assert codes(selectors.due_soon(people.specialist, now=vn(2026, 11, 30, 10, 0))) == []
+    assert codes(selectors.due_soon(people.specialist, now=vn(2026, 12, 1, 10, 0))) == [b.code]
+    # The dossier's own deadline (Tue 8/12 09:00) counts too, even for a fresh step.
+    runtime.forward(dossier=b, user=people.specialist, at=vn(2026, 12, 7, 9, 0))
+    assert codes(selectors.due_soon(people.head, now=vn(2026, 12, 7, 10, 0))) == [b.code]
+    assert codes(selectors.overdue(people.head, now=vn(2026, 12, 8, 9, 1))) == [b.code]
+
+
+def test_waiting_for_the_applicant(two, people):
+    a, b = two
+    runtime.request_supplement(dossier=b, user=people.specialist, note="Thiếu",
+                               at=vn(2026, 11, 23, 11, 0))  # fmt: skip
+    assert codes(selectors.to_do(people.specialist)) == []  # nothing to do: the clock is stopped
+    waiting = selectors.waiting_for_applicant(people.specialist)
+    assert [p.dossier.code for p in waiting] == [b.code] and waiting[0].supplement_round == 1
+    assert [p.dossier.code for p in selectors.waiting_for_applicant(people.reception)] == [b.code]
+    assert [p.dossier.code for p in selectors.waiting_for_applicant(people.leader)] == [b.code]
+    assert list(selectors.waiting_for_applicant(people.outsider)) == []
+    assert list(selectors.waiting_for_applicant(people.citizen)) == []
+    # Not overdue while waiting, even long after the step's due time.
+    assert codes(selectors.overdue(people.specialist, now=vn(2026, 12, 20, 9, 0))) == []
+
+
+def test_counts_per_agency_for_leaders(two, people):
+    a, b = two
+    now = vn(2026, 11, 23, 15, 0)
+    [justice] = selectors.agency_counts(people.leader, now=now)
+    assert justice.agency.code == "000.00.12.H13"
+    assert (justice.open, justice.unassigned, justice.due_soon, justice.overdue) == (1, 1, 0, 0)
+    assert selectors.agency_counts(people.specialist, now=now) == []
+    everything = {c.agency.code: c for c in selectors.agency_counts(people.supervisor, now=now)}
+    assert set(everything) == {"000.00.12.H13", "000.00.01.H13"}
+    assert everything["000.00.01.H13"].overdue == 1  # A's reception step
+    director = {c.agency.code for c in selectors.agency_counts(people.director, now=now)}
+    assert director == {"000.00.01.H13"}
+    runtime.request_supplement(dossier=b, user=people.specialist, note="Thiếu", at=now)
+    [justice] = selectors.agency_counts(people.leader, now=now)
+    assert (justice.open, justice.waiting, justice.unassigned) == (1, 1, 0)
+
+
+def test_worklist_bundle(two, people):
+    a, b = two
+    work = selectors.worklist(people.reception, now=vn(2026, 11, 23, 15, 0))
+    assert codes(work.to_do) == codes(work.overdue) == [a.code]
+    assert list(work.due_soon) == [] and list(work.waiting) == [] and work.counts == []
+
+
+def test_state_and_history(two, people):
+    a, b = two
+    state = selectors.dossier_state(b, now=vn(2026, 11, 24, 9, 0))
+    assert state.current.step.key == "specialist" and state.consultations == []
+    assert state.revision == 1 and not state.overdue and state.pause is None
+    assert state.effective_due_at == state.deadline_at == b.due_at
+    runtime.request_supplement(dossier=b, user=people.specialist, note="Thiếu",
+                               at=vn(2026, 11, 25, 9, 0))  # fmt: skip
+    # While paused, the appointment moves later as time passes (one working day here).
+    state = selectors.dossier_state(b, now=vn(2026, 11, 26, 9, 0))
+    assert state.pause.kind == "supplement"
+    assert state.effective_due_at == vn(2026, 12, 9, 9, 0)
+    history = selectors.dossier_history(b)
+    assert [h.action for h in history] == [
+        "created", "presented", "received", "forward", "request_supplement",
+    ]  # fmt: skip
+    last = history[-1]
+    assert last.actor_name == "Cán bộ chuyenvien" and last.label == "Yêu cầu bổ sung hồ sơ"
+    assert (last.from_status_label, last.to_status_label) == ("đang xử lý", "chờ bổ sung")
+    assert last.step == "specialist" and last.note == "Thiếu"
+    assert history[2].label == "Tiếp nhận hồ sơ"
+
+
+def test_the_whole_process_shows_in_the_selectors_after_the_end(
+    version, center, people, monday_9am
+):
+    dossier = receive(version, center, people.reception, monday_9am)
+    drive(dossier, people, "return", monday_9am)
+    runtime.return_result(dossier=dossier, user=people.reception, method="counter",
+                          collected_by_name="Dân", id_checked=True, at=vn(2026, 11, 25, 15, 0))  # fmt: skip
+    state = selectors.dossier_state(dossier)
+    assert state.current is None and len(state.runs) == 6 and state.result.returned_at
+    assert selectors.available_actions(people.reception, dossier) == []
+    assert codes(selectors.to_do(people.reception)) == []
