@@ -277,7 +277,7 @@ def test_the_applicant_gets_the_supplement_request(
     assert notice.number in body and "Giấy ủy quyền" in body and component.name in body
 
 
-def test_kinds_the_notifications_app_cannot_send_yet_are_skipped(
+def test_the_applicant_is_told_when_the_result_is_ready_and_when_returned(
     monkeypatch, version, center, people, monday_9am, django_capture_on_commit_callbacks
 ):
     from motcua.notifications import services as notifications
@@ -288,9 +288,8 @@ def test_kinds_the_notifications_app_cannot_send_yet_are_skipped(
     sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
         drive(dossier, people, "return", monday_9am)
-    assert sent == []  # "result_ready" has no template yet
-    monkeypatch.setitem(notifications.SUBJECTS, "returned", "Đã trả kết quả")
+    assert sent == ["result_ready"]  # driven up to the result; the return is its own action
     with django_capture_on_commit_callbacks(execute=True):
         runtime.return_result(dossier=dossier, user=people.reception, method="counter",
                               collected_by_name="Dân", id_checked=True, at=T)  # fmt: skip
-    assert sent == ["returned"]
+    assert sent == ["result_ready", "returned"]
