@@ -61,3 +61,16 @@ class ScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return not self._province_only(request) and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that shows rows written by services (event logs, runs) and never edits them."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -2,19 +2,8 @@
 
 from django.contrib import admin
 
-from motcua.core.admin import ScopedAdmin
+from motcua.core.admin import ReadOnlyInline, ScopedAdmin
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFee, Notice
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EventInline(ReadOnlyInline):

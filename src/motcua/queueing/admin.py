@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from motcua.accounts.selectors import has_province_scope, scoped_center_ids
-from motcua.core.admin import ScopedAdmin
+from motcua.core.admin import ReadOnlyInline, ScopedAdmin
 from motcua.directory.models import Counter
 from motcua.queueing.booking import BookingError, cancel_booking
 from motcua.queueing.models import (
@@ -151,21 +151,13 @@ class BookingAdmin(ScopedAdmin):
         )
 
 
-class TicketEventInline(admin.TabularInline):
+class TicketEventInline(ReadOnlyInline):
     model = TicketEvent
     verbose_name = _("sự kiện")
     verbose_name_plural = _("nhật ký sự kiện")
     fields = ("at", "action", "counter", "actor", "data")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     ordering = ("id",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Ticket)

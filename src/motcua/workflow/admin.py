@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.accounts.selectors import has_province_scope, scoped_agency_ids
 from motcua.catalog.models import Procedure
-from motcua.core.admin import ScopedAdmin
+from motcua.core.admin import ReadOnlyInline, ScopedAdmin
 from motcua.directory.models import Agency
 from motcua.workflow import selectors, services
 from motcua.workflow.models import DossierProcess, Process, ProcessAction, ProcessStep, StepRun
@@ -403,18 +403,7 @@ class ProcessStepAdmin(ScopedAdmin):
 # --- running dossiers: read-only (every change goes through workflow.runtime) ---------------
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class StepRunInline(_ReadOnlyInline):
+class StepRunInline(ReadOnlyInline):
     model = StepRun
     fields = ("step", "status", "unit", "assignee", "started_at", "due_at", "finished_at",
               "outcome")  # fmt: skip
