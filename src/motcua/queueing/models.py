@@ -79,11 +79,16 @@ class Ticket(models.Model):
         FINISHED = "finished", _("Đã xong")
         NO_SHOW = "no_show", _("Vắng mặt")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("mã tra cứu"), default=uuid.uuid4, unique=True, editable=False)
     center = models.ForeignKey(
         "directory.ServiceCenter", on_delete=models.PROTECT, related_name="tickets"
     )
-    group = models.ForeignKey(ServiceGroup, on_delete=models.PROTECT, related_name="tickets")
+    group = models.ForeignKey(
+        ServiceGroup,
+        verbose_name=_("nhóm dịch vụ"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
     day = models.DateField(_("ngày"))
     number = models.PositiveIntegerField(_("số"))
     label = models.CharField(_("số thứ tự"), max_length=12)
@@ -94,9 +99,14 @@ class Ticket(models.Model):
         PriorityCategory, verbose_name=_("ưu tiên"), on_delete=models.PROTECT, null=True, blank=True
     )
     # Sort key for "call next": priority tickets and checked-in bookings first, then in order.
-    priority_rank = models.PositiveSmallIntegerField(default=100)
+    priority_rank = models.PositiveSmallIntegerField(_("thứ tự ưu tiên khi gọi"), default=100)
     booking = models.OneToOneField(
-        "queueing.Booking", on_delete=models.SET_NULL, null=True, blank=True, related_name="ticket"
+        "queueing.Booking",
+        verbose_name=_("lịch hẹn"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ticket",
     )
     issued_at = models.DateTimeField(_("lấy số lúc"))
     counter = models.ForeignKey(
@@ -105,22 +115,27 @@ class Ticket(models.Model):
     )  # fmt: skip
     # A ticket transferred to one counter waits for that counter only.
     target_counter = models.ForeignKey(
-        "directory.Counter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        "directory.Counter", verbose_name=_("chuyển đến quầy"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
     call_count = models.PositiveSmallIntegerField(_("số lần gọi"), default=0)
-    first_called_at = models.DateTimeField(null=True, blank=True)
-    last_called_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    first_called_at = models.DateTimeField(_("gọi lần đầu lúc"), null=True, blank=True)
+    last_called_at = models.DateTimeField(_("gọi lần cuối lúc"), null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu phục vụ lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     phone = models.CharField(_("số điện thoại nhận tin"), max_length=15, blank=True)
-    notify_when_ahead = models.PositiveSmallIntegerField(null=True, blank=True)
-    notified = models.BooleanField(default=False)
-    dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    notify_when_ahead = models.PositiveSmallIntegerField(
+        _("nhắn tin khi còn số người phía trước"), null=True, blank=True
     )
+    notified = models.BooleanField(_("đã nhắn tin"), default=False)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="tickets",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("số thứ tự")
@@ -145,19 +160,24 @@ class Ticket(models.Model):
 class TicketEvent(models.Model):
     """Append-only: issued, called (each call and recall), serving, finished, no-show, transferred."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("số thứ tự"), on_delete=models.CASCADE, related_name="events"
+    )
     center = models.ForeignKey(
-        "directory.ServiceCenter", on_delete=models.CASCADE, related_name="+"
-    )
-    at = models.DateTimeField(db_index=True)
-    action = models.CharField(max_length=20)
+        "directory.ServiceCenter", verbose_name=_("trung tâm"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    action = models.CharField(_("thao tác"), max_length=20)
     counter = models.ForeignKey(
-        "directory.Counter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+        "directory.Counter", verbose_name=_("quầy"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    data = models.JSONField(default=dict, blank=True)
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    data = models.JSONField(_("chi tiết"), default=dict, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -170,7 +190,10 @@ class TicketEvent(models.Model):
 class BookingSlotTemplate(models.Model):
     """Lịch hẹn mẫu: weekly slots per group (e.g. Monday 07:30–08:00, capacity 6)."""
 
-    group = models.ForeignKey(ServiceGroup, on_delete=models.CASCADE, related_name="slot_templates")
+    group = models.ForeignKey(
+        ServiceGroup, verbose_name=_("nhóm dịch vụ"), on_delete=models.CASCADE,
+        related_name="slot_templates",
+    )  # fmt: skip
     weekday = models.PositiveSmallIntegerField(
         _("thứ"), choices=[(i, n) for i, n in enumerate(
             [_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"),
@@ -197,18 +220,25 @@ class Booking(models.Model):
         CANCELLED = "cancelled", _("Đã hủy")
         CHECKED_IN = "checked_in", _("Đã đến")
 
-    group = models.ForeignKey(ServiceGroup, on_delete=models.PROTECT, related_name="bookings")
+    group = models.ForeignKey(
+        ServiceGroup,
+        verbose_name=_("nhóm dịch vụ"),
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
     date = models.DateField(_("ngày"))
     start = models.TimeField(_("giờ bắt đầu"))
     end = models.TimeField(_("giờ kết thúc"))
     code = models.CharField(_("mã đặt lịch"), max_length=12, unique=True)
-    cancel_token = models.CharField(max_length=64, unique=True)
+    cancel_token = models.CharField(_("mã hủy"), max_length=64, unique=True)
     name = models.CharField(_("họ và tên"), max_length=200)
     phone = models.CharField(_("số điện thoại"), max_length=15)
     email = models.EmailField(_("thư điện tử"), blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
-    created_at = models.DateTimeField(auto_now_add=True)
-    reminded = models.BooleanField(default=False)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.BOOKED
+    )
+    created_at = models.DateTimeField(_("đặt lúc"), auto_now_add=True)
+    reminded = models.BooleanField(_("đã nhắc lịch"), default=False)
 
     class Meta:
         verbose_name = _("lịch hẹn")
