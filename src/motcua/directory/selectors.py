@@ -4,6 +4,7 @@ from datetime import time
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from motcua.directory.models import CalendarOverride, ServiceCenter
 from motcua.domain.workcalendar import Session, WorkCalendar
@@ -39,4 +40,19 @@ def calendar_for_center(center: ServiceCenter) -> WorkCalendar:
         extra_working_days=frozenset(
             d for d, k in kinds.items() if k == CalendarOverride.Kind.WORKING_DAY
         ),
+    )
+
+
+def posted_centers(user) -> list[ServiceCenter]:
+    """Centers the user is posted to today (StaffAssignment start_date <= today <= end_date)."""
+    today = timezone.localdate()
+    return list(
+        ServiceCenter.objects.filter(
+            assignments__user=user,
+            assignments__start_date__lte=today,
+            assignments__end_date__gte=today,
+        )
+        .select_related("agency")
+        .distinct()
+        .order_by("name")
     )

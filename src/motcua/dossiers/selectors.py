@@ -2,8 +2,10 @@
 
 import contextlib
 import uuid
+from datetime import timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from motcua.accounts.models import Role, User
 from motcua.accounts.selectors import has_province_scope, scoped_agency_ids, scoped_center_ids
@@ -69,4 +71,19 @@ def awaiting_reception(user: User) -> QuerySet[Dossier]:
         Dossier.objects.select_related(*DOSSIER_RELATED)
         .filter(status="submitted", center_id__in=scoped_center_ids(user))
         .order_by("submitted_at")
+    )
+
+
+def decided_today_by(user: User, *, center, dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """Dossiers (among `dossiers`) this officer decided today: Mẫu 01, 02 or 03 issued."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (
+        dossiers.filter(
+            center=center,
+            notices__issued_by=user,
+            notices__issued_at__gte=start,
+            notices__issued_at__lt=start + timedelta(days=1),
+        )
+        .distinct()
+        .order_by("-submitted_at")
     )

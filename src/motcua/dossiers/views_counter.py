@@ -7,7 +7,7 @@ Who may use them: reception officers, postal staff and administrators posted to 
 not posted to is 404.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import Role
 from motcua.catalog import selectors as catalog_selectors
+from motcua.directory import selectors as directory_selectors
 from motcua.directory.models import ServiceCenter
 from motcua.dossiers import selectors, services
 from motcua.dossiers.forms import (
@@ -64,21 +65,6 @@ def vn_datetime(value: datetime | None) -> str:
 # --- who may use the counter ---------------------------------------------------------------
 
 
-def posted_centers(user) -> list[ServiceCenter]:
-    """Centers the user is posted to today (StaffAssignment start_date <= today <= end_date)."""
-    today = timezone.localdate()
-    return list(
-        ServiceCenter.objects.filter(
-            assignments__user=user,
-            assignments__start_date__lte=today,
-            assignments__end_date__gte=today,
-        )
-        .select_related("agency")
-        .distinct()
-        .order_by("name")
-    )
-
-
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "dossiers/counter/forbidden.html", {"message": message}, status=403)
 
@@ -97,7 +83,7 @@ def counter_view(view):
             return _forbidden(
                 request, _("Màn hình tiếp nhận chỉ dành cho cán bộ tiếp nhận hồ sơ của Trung tâm.")
             )
-        centers = posted_centers(user)
+        centers = directory_selectors.posted_centers(user)
         if not centers:
             return _forbidden(
                 request,
@@ -146,22 +132,6 @@ def _result_url(dossier: Dossier) -> str:
 # --- dashboard and center choice -----------------------------------------------------------
 
 
-def _handled_today(request: HttpRequest, center: ServiceCenter) -> QuerySet[Dossier]:
-    """Dossiers this officer decided today (received, supplement asked or refused)."""
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return (
-        _counter_dossiers(request)
-        .filter(
-            center=center,
-            notices__issued_by=request.user,
-            notices__issued_at__gte=start,
-            notices__issued_at__lt=start + timedelta(days=1),
-        )
-        .distinct()
-        .order_by("-submitted_at")
-    )
-
-
 @counter_view
 def dashboard(request: HttpRequest) -> HttpResponse:
     center = _current_center(request)
@@ -174,7 +144,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "center": center,
             "awaiting": awaiting,
-            "today": _handled_today(request, center),
+            "today": selectors.decided_today_by(
+                request.user, center=center, dossiers=_counter_dossiers(request)
+            ),
         },
     )
 
