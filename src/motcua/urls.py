@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("motcua.queueing.urls_public")),
     path("quay-so/", include("motcua.queueing.urls_console")),
     path("quy-trinh/", include("motcua.workflow.urls")),
+    path("xu-ly/", include("motcua.workflow.urls_work")),
     path("thanh-toan/", include("motcua.payments.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -22,11 +22,13 @@ DOSSIER_RELATED = (
 
 
 def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
-    """Citizens see their own; officers their agency's and their centers'; province all."""
+    """Citizens see their own; supervisors and the province scope all; officers their centers'
+    dossiers and those their agencies carry out, hold or took part in (a step of the process:
+    liên thông, consultation). The same rule as `workflow.permissions.may_view`."""
     qs = Dossier.objects.select_related(*DOSSIER_RELATED)
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return qs.none()
-    if has_province_scope(user) or (user.role == Role.SUPERVISOR and user.agency_id is None):
+    if has_province_scope(user) or user.role == Role.SUPERVISOR:
         return qs
     if user.role == Role.CITIZEN:
         return qs.filter(account=user)
@@ -37,6 +39,7 @@ def dossiers_visible_to(user: User) -> QuerySet[Dossier]:
         | Q(receiving_agency_id__in=agencies)
         | Q(procedure_version__agency_id__in=agencies)
         | Q(holder_agency_id__in=agencies)
+        | Q(pk__in=Dossier.objects.filter(workflow__runs__unit_id__in=agencies).values("pk"))
     )
 
 

@@ -39,9 +39,9 @@ from motcua.dossiers.api import (
     _read_json,
 )
 from motcua.dossiers.models import Dossier
-from motcua.workflow import permissions as perms
 from motcua.workflow import runtime
 from motcua.workflow import runtime_selectors as selectors
+from motcua.workflow.actions import ActionRequest, perform
 from motcua.workflow.models import StepRun
 
 dossier_actions_router = Router(tags=["workflow"])  # mounted at /dossiers
@@ -262,16 +262,6 @@ def _parse(data) -> ActionIn:
         raise ApiError(422, errors) from exc
 
 
-def _run_for(dossier: Dossier, step: str | None) -> StepRun:
-    runs = StepRun.objects.filter(dossier_process__dossier=dossier, status=StepRun.Status.OPEN)
-    run = runs.filter(step__key=step).first() if step else runs.filter(parallel=False).first()
-    if run is None:
-        if step:
-            raise runtime.StaleAction()
-        raise runtime.WorkflowError(_("Hồ sơ không còn ở bước xử lý nào."))
-    return run
-
-
 def _upload(payload: FileIn) -> SimpleUploadedFile:
     try:
         content = base64.b64decode(payload.content_base64, validate=True)
@@ -281,56 +271,14 @@ def _upload(payload: FileIn) -> SimpleUploadedFile:
     return SimpleUploadedFile(name[:255], content, "application/octet-stream")
 
 
-def _perform(user: User, dossier: Dossier, p: ActionIn) -> None:
-    common = {"dossier": dossier, "user": user, "expected_revision": p.revision}
-    action = p.action
-    if action in (perms.CLAIM, perms.ASSIGN):
-        run = _run_for(dossier, p.step)
-        if action == perms.CLAIM:
-            runtime.claim(step_run=run, user=user, expected_revision=p.revision)
-            return
-        if not p.assignee:
-            raise ApiError(422, {"assignee": _("Cần chọn người được giao (tên đăng nhập).")})
-        assignee = User.objects.filter(username=p.assignee.strip()).first()
-        if assignee is None:
-            raise ApiError(422, {"assignee": _("Không tìm thấy người dùng “%(name)s”.")
-                                 % {"name": p.assignee}})  # fmt: skip
-        runtime.assign(step_run=run, user=user, assignee=assignee, note=p.note,
-                       expected_revision=p.revision)  # fmt: skip
-    elif action in (perms.FORWARD, perms.APPROVE):
-        runtime.forward(**common, action_name=action, note=p.note, target_step=p.target,
-                        current_step=p.step)  # fmt: skip
-    elif action == perms.RETURN:
-        runtime.return_to(**common, reason=p.reason or p.note, step_key=p.target,
-                          current_step=p.step)  # fmt: skip
-    elif action == perms.CONSULT:
-        runtime.consult(**common, step_key=p.target, note=p.note, current_step=p.step)
-    elif action == perms.REQUEST_SUPPLEMENT:
-        runtime.request_supplement(**common, missing=p.missing, note=p.note, current_step=p.step)
-    elif action == perms.SUPPLEMENT_RECEIVED:
-        runtime.supplement_received(**common, note=p.note)
-    elif action == perms.SUSPEND:
-        runtime.suspend_financial(**common, note=p.note, current_step=p.step)
-    elif action == perms.RESUME:
-        runtime.resume(**common, note=p.note)
-    elif action == perms.REFUSE:
-        runtime.refuse(**common, reason=p.reason or p.note, current_step=p.step)
-    elif action == perms.APOLOGIZE:
-        if p.new_due_at is None:
-            raise ApiError(422, {"new_due_at": _("Cần ngày giờ hẹn lại.")})
-        runtime.apologize(**common, reason=p.reason or p.note, new_due_at=p.new_due_at)
-    elif action == perms.WITHDRAW:
-        runtime.withdraw(**common, note=p.note or p.reason)
-    elif action == perms.RECORD_RESULT:
-        upload = _upload(p.file) if p.file else None
-        runtime.record_result(**common, file=upload, paper_only=p.paper_only, note=p.note,
-                              current_step=p.step)  # fmt: skip
-    elif action == perms.RETURN_RESULT:
-        runtime.return_result(
-            **common, method=p.method or "", collected_by_name=p.collected_by_name,
-            id_checked=p.id_checked, tracking_number=p.tracking_number, note=p.note,
-            current_step=p.step,
-        )  # fmt: skip
+def _request(p: ActionIn) -> ActionRequest:
+    return ActionRequest(
+        action=p.action, revision=p.revision, step=p.step, target=p.target, note=p.note,
+        reason=p.reason, assignee=p.assignee, missing=p.missing, new_due_at=p.new_due_at,
+        paper_only=p.paper_only, file=_upload(p.file) if p.file else None,
+        method=p.method or "", collected_by_name=p.collected_by_name, id_checked=p.id_checked,
+        tracking_number=p.tracking_number,
+    )  # fmt: skip
 
 
 def _error(exc: runtime.WorkflowError) -> Status:
@@ -371,7 +319,7 @@ def dossier_action(request: HttpRequest, code: str):
         return Status(404, {"errors": {"code": _("Không tìm thấy hồ sơ.")}})
     try:
         payload = _parse(_read_json(request))
-        _perform(user, dossier, payload)
+        perform(user=user, dossier=dossier, request=_request(payload))
     except ApiError as exc:
         return Status(exc.status, {"errors": exc.errors})
     except runtime.WorkflowError as exc:

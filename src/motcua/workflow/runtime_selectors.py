@@ -241,6 +241,10 @@ def process_of(dossier: Dossier) -> DossierProcess | None:
     return DossierProcess.objects.select_related("process").filter(dossier=dossier).first()
 
 
+def result_of(dossier: Dossier) -> ResultDocument | None:
+    return ResultDocument.objects.filter(dossier=dossier).first()
+
+
 def can_view(user: User, dossier: Dossier) -> bool:
     return perms.may_view(_actor(user), perms.dossier_facts(dossier))
 
@@ -272,7 +276,7 @@ def dossier_state(dossier: Dossier, *, now: datetime | None = None) -> DossierSt
     dp = process_of(dossier)
     state = DossierState(dossier=dossier, process=dp)
     state.apology = Apology.objects.filter(dossier=dossier).first()
-    state.result = ResultDocument.objects.filter(dossier=dossier).first()
+    state.result = result_of(dossier)
     state.withdrawal = Withdrawal.objects.filter(dossier=dossier).first()
     if dp is None:
         state.effective_due_at = state.deadline_at = dossier.due_at
@@ -314,9 +318,12 @@ class AvailableAction:
 _ANY_STEP = (perms.SUPPLEMENT_RECEIVED, perms.RESUME, perms.WITHDRAW, perms.APOLOGIZE)
 
 
-def available_actions(user: User, dossier: Dossier) -> list[AvailableAction]:
-    """The actions `user` may perform now (the buttons of the dossier page)."""
-    state = dossier_state(dossier)
+def available_actions(
+    user: User, dossier: Dossier, *, state: DossierState | None = None
+) -> list[AvailableAction]:
+    """The actions `user` may perform now (the buttons of the dossier page); `state`: the
+    dossier's state when already read."""
+    state = state or dossier_state(dossier)
     if state.process is None or state.process.finished_at is not None:
         return []
     actor = _actor(user)
@@ -490,3 +497,33 @@ def _unit_of_end(event: DossierEvent) -> str:
     if event.action == "return_result":
         return _("Người nộp hồ sơ")
     return ""
+
+
+# --- the dossier page -------------------------------------------------------------------------
+
+
+def assignable_users(run: StepRun) -> list[User]:
+    """Who a leader may give the step to: active users with the step's role in its unit (the
+    unit's agency or one above it; for one-stop steps also the officers posted to the center),
+    exactly those `permissions.check_assignee` accepts."""
+    ancestors, agency = [], run.unit
+    while agency is not None and agency.pk not in ancestors:
+        ancestors.append(agency.pk)
+        agency = agency.parent
+    where = Q(agency_id__in=ancestors)
+    dossier = run.dossier_process.dossier
+    if run.unit_kind == UnitKind.ONE_STOP:
+        today = timezone.localdate()
+        where |= Q(
+            assignments__center_id=dossier.center_id,
+            assignments__start_date__lte=today,
+            assignments__end_date__gte=today,
+        )
+    candidates = User.objects.filter(where, role=run.role, is_active=True).distinct()
+    facts, run_facts = perms.dossier_facts(dossier), perms.run_facts(run)
+    return [
+        u
+        for u in candidates.order_by("last_name", "first_name", "username")[:200]
+        if perms.check_assignee(perms.actor_for(u), run_facts, facts)
+    ]
+

@@ -1,0 +1,230 @@
+"""The staff pages /xu-ly/: the worklist and the dossier page, driven as officers use them."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from motcua.dossiers.models import Dossier
+from motcua.workflow import runtime
+from motcua.workflow.models import ResultDocument, StepRun
+from tests import factories
+from tests.factories import VN
+from tests.workflow.test_runtime_support import (  # noqa: F401  (fixtures)
+    People,
+    fresh,
+    open_run,
+    people_fixture,
+    receive,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(client, user, dossier):
+    client.force_login(user)
+    return client.get(f"/xu-ly/ho-so/{dossier.code}/")
+
+
+def act(client, user, dossier, action, **data):
+    client.force_login(user)
+    revision = fresh(dossier).workflow.revision
+    body = {"action": action, "revision": revision, **data}
+    return client.post(f"/xu-ly/ho-so/{dossier.code}/thao-tac/", body)
+
+
+@pytest.fixture
+def dossier(version, center, people: People):
+    """Received now (the pages act at the real time), still at reception."""
+    return receive(version, center, people.reception, None)
+
+
+def test_the_worklist_shows_the_specialists_work_after_reception(client, dossier, people):
+    client.force_login(people.specialist)
+    html = client.get("/xu-ly/").content.decode()
+    assert dossier.code not in html  # still at reception
+    runtime.forward(dossier=dossier, user=people.reception)
+    html = client.get("/xu-ly/").content.decode()
+    assert dossier.code in html and "Chuyên viên thẩm định" in html
+    assert "chưa có người nhận" in html
+    # Another agency's specialist has nothing.
+    client.force_login(people.outsider)
+    assert dossier.code not in client.get("/xu-ly/").content.decode()
+
+
+def test_a_citizen_may_not_open_the_staff_pages(client, dossier, people):
+    client.force_login(people.citizen)
+    assert client.get("/xu-ly/").status_code == 403
+    assert client.get(f"/xu-ly/ho-so/{dossier.code}/").status_code == 403
+    response = client.post(f"/xu-ly/ho-so/{dossier.code}/thao-tac/", {"action": "claim"})
+    assert response.status_code == 403
+    assert fresh(dossier).status == "received"
+
+
+def test_the_overdue_tab_lists_a_dossier_past_its_deadline(client, center, people, officer):
+    version, _ = factories.procedure("1.000001", "Chứng thực bản sao", days="1")
+    late = receive(version, center, officer, datetime(2026, 11, 23, 9, 0, tzinfo=VN))
+    client.force_login(officer)
+    html = client.get("/xu-ly/?danh-sach=qua-han").content.decode()
+    assert late.code in html and 'class="is-late"' in html
+    assert client.get("/xu-ly/?danh-sach=khong-co").status_code == 404
+
+
+def test_the_whole_life_through_the_dossier_page(client, dossier, people, version):
+    p = people
+    html = page_of(client, p.reception, dossier).content.decode()
+    assert "Tiếp nhận, chuyển hồ sơ" in html and "Chuyển bước tiếp" in html
+    assert "Tiếp nhận hồ sơ" in html  # the history starts with the receipt
+
+    response = act(client, p.reception, dossier, "forward", step="reception", note="Chuyển Sở")
+    assert response.status_code == 302 and response["Location"] == f"/xu-ly/ho-so/{dossier.code}/"
+    assert open_run(dossier).step.key == "specialist"
+
+    html = page_of(client, p.specialist, dossier).content.decode()
+    assert "Nhận xử lý" in html
+    assert act(client, p.specialist, dossier, "claim", step="specialist").status_code == 302
+    assert open_run(dossier).assignee == p.specialist
+    assert act(client, p.specialist, dossier, "forward", step="specialist").status_code == 302
+    assert act(client, p.head, dossier, "approve", step="head").status_code == 302
+    assert act(client, p.leader, dossier, "approve", step="leader").status_code == 302
+
+    pdf = factories.upload("ket-qua.pdf", factories.PDF_BYTES)
+    response = act(client, p.clerk, dossier, "record_result", step="clerk", file=pdf)
+    assert response.status_code == 302
+    assert fresh(dossier).status == "result_ready"
+
+    # Returning at the counter needs the ID check: refused with the reason, nothing written.
+    response = act(client, p.reception, dossier, "return_result", step="return", method="counter",
+                   collected_by_name="Trần Văn Dân")  # fmt: skip
+    assert response.status_code == 422
+    assert "Cần kiểm tra giấy tờ tùy thân" in response.content.decode()
+    assert fresh(dossier).status == "result_ready"
+    response = act(client, p.reception, dossier, "return_result", step="return", method="counter",
+                   collected_by_name="Trần Văn Dân", id_checked="1")  # fmt: skip
+    assert response.status_code == 302
+    dossier = fresh(dossier)
+    assert dossier.status == "returned" and dossier.workflow.outcome == "early"
+    html = client.get(f"/xu-ly/ho-so/{dossier.code}/").content.decode()
+    assert "Đã thực hiện: Trả kết quả." in html
+    assert "Trần Văn Dân" in html and "Trước hạn" in html
+    assert "actions-title" not in html  # nothing left to do
+    # Staff may download the result file.
+    response = client.get(f"/xu-ly/ho-so/{dossier.code}/ket-qua/")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_stale_form_is_refused_with_a_clear_message(client, dossier, people):
+    runtime.forward(dossier=dossier, user=people.reception)
+    client.force_login(people.specialist)
+    seen = fresh(dossier).workflow.revision
+    runtime.claim(step_run=open_run(dossier), user=people.specialist2)  # someone else, meanwhile
+    response = client.post(
+        f"/xu-ly/ho-so/{dossier.code}/thao-tac/",
+        {"action": "claim", "revision": seen, "step": "specialist"},
+    )
+    assert response.status_code == 409
+    assert "Hồ sơ vừa được người khác xử lý, hãy tải lại." in response.content.decode()
+    assert open_run(dossier).assignee == people.specialist2
+
+
+def test_the_head_assigns_to_someone_who_may_hold_the_step(client, dossier, people):
+    runtime.forward(dossier=dossier, user=people.reception)
+    html = page_of(client, people.head, dossier).content.decode()
+    assert "Giao xử lý" in html
+    assert 'value="chuyenvien2"' in html and 'value="chuyenvien"' in html
+    assert 'value="xaydung"' not in html  # a specialist of another agency
+    response = act(client, people.head, dossier, "assign", step="specialist",
+                   assignee="chuyenvien2")  # fmt: skip
+    assert response.status_code == 302
+    assert open_run(dossier).assignee == people.specialist2
+    response = act(client, people.head, dossier, "assign", step="specialist", assignee="xaydung")
+    assert response.status_code in (403, 409, 422)
+    assert "Người được giao phải là" in response.content.decode()
+    assert open_run(dossier).assignee == people.specialist2
+
+
+def test_a_supplement_request_from_the_page_stops_the_clock(client, dossier, people, version):
+    runtime.forward(dossier=dossier, user=people.reception)
+    runtime.claim(step_run=open_run(dossier), user=people.specialist)
+    component = dossier.components.first()
+    response = act(client, people.specialist, dossier, "request_supplement", step="specialist",
+                   missing=[str(component.component_id)],
+                   missing_other="Bản sao sổ hộ khẩu", note="Bản chụp mờ")  # fmt: skip
+    assert response.status_code == 302
+    dossier = fresh(dossier)
+    assert dossier.status == "waiting_supplement"
+    notice = dossier.notices.filter(kind="supplement").get()
+    names = [m["name"] for m in notice.content["missing"]]
+    assert names == [component.component.name, "Bản sao sổ hộ khẩu"]
+    client.force_login(people.specialist)
+    html = client.get("/xu-ly/?danh-sach=cho-bo-sung").content.decode()
+    assert dossier.code in html and notice.number in html
+    # The counter receives the supplement: the clock runs again.
+    response = act(client, people.reception, dossier, "supplement_received", note="Đã nhận")
+    assert response.status_code == 302 and fresh(dossier).status == "in_progress"
+
+
+def test_an_apology_with_a_bad_date_keeps_the_input(client, dossier, people):
+    response = act(client, people.leader, dossier, "apologize", reason="Chờ xác minh",
+                   new_due_at="ngày mai")  # fmt: skip
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Ngày giờ hẹn lại không hợp lệ" in html and "Chờ xác minh" in html
+    new_due = timezone.localtime(fresh(dossier).due_at + timedelta(days=3))
+    response = act(client, people.leader, dossier, "apologize", reason="Chờ xác minh",
+                   new_due_at=new_due.strftime("%Y-%m-%dT%H:%M"))  # fmt: skip
+    assert response.status_code == 302
+    apology = fresh(dossier).apology
+    assert apology.new_due_at == new_due.replace(second=0, microsecond=0)
+
+
+def test_supervisors_read_without_actions_and_outsiders_get_404(client, dossier, people):
+    response = page_of(client, people.supervisor, dossier)
+    assert response.status_code == 200 and "actions-title" not in response.content.decode()
+    assert act(client, people.supervisor, dossier, "forward", step="reception").status_code == 403
+    assert page_of(client, people.outsider, dossier).status_code == 404
+
+
+def test_the_applicant_downloads_an_electronic_result_only_once_returned(
+    client, version, center, people
+):
+    dossier = receive(version, center, people.reception, None, result_delivery="electronic")
+    Dossier.objects.filter(pk=dossier.pk).update(account=people.citizen)
+    for user, action in [(people.reception, "forward"), (people.specialist, "forward"),
+                         (people.head, "approve"), (people.leader, "approve")]:  # fmt: skip
+        runtime.forward(dossier=dossier, user=user, action_name=action)
+    pdf = factories.upload("ket-qua.pdf", factories.PDF_BYTES)
+    runtime.record_result(dossier=dossier, user=people.clerk, file=pdf)
+    client.force_login(people.citizen)
+    url = f"/xu-ly/ho-so/{dossier.code}/ket-qua/"
+    assert client.get(url).status_code == 404
+    runtime.return_result(dossier=dossier, user=people.reception, method="electronic")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert ResultDocument.objects.get(dossier=dossier).return_method == "electronic"
+    assert StepRun.objects.filter(dossier_process__dossier=dossier, status="open").count() == 0
+
+
+def test_the_forms_and_the_dossier_page_are_visible_to_the_same_people(
+    client, version, center, people, monday_9am
+):
+    """dossiers.selectors (printed forms, dossier API) and workflow.permissions (dossier page,
+    actions API) follow one rule, including the consulted agency (liên thông)."""
+    from motcua.dossiers.selectors import dossier_for
+    from motcua.workflow.runtime_selectors import can_view
+    from tests.workflow.test_runtime_support import drive, publish_with_consultation
+
+    publish_with_consultation(version.procedure)
+    dossier = receive(version, center, people.reception, monday_9am)
+    everyone = [getattr(people, name) for name in People.__dataclass_fields__]
+    before = {u.username: dossier_for(u, code=dossier.code) is not None for u in everyone}
+    assert before == {u.username: can_view(u, dossier) for u in everyone}
+    assert before["xaydung"] is False and before["giamsat"] is True
+    drive(dossier, people, "specialist", monday_9am)
+    runtime.consult(
+        dossier=dossier, user=people.specialist, at=datetime(2026, 11, 25, 10, 0, tzinfo=VN)
+    )
+    after = {u.username: dossier_for(u, code=dossier.code) is not None for u in everyone}
+    assert after == {u.username: can_view(u, dossier) for u in everyone}
+    assert after["xaydung"] is True  # consulted: sees the dossier and its forms
+    assert after["congdan"] is False  # not the applicant's own account
