@@ -526,4 +526,3 @@ def assignable_users(run: StepRun) -> list[User]:
         for u in candidates.order_by("last_name", "first_name", "username")[:200]
         if perms.check_assignee(perms.actor_for(u), run_facts, facts)
     ]
-
