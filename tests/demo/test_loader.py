@@ -22,7 +22,7 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture
 def demo(settings, tmp_path, capsys):
     settings.DATA_DIR = tmp_path
-    call_command("load_demo_data")
+    call_command("load_demo_data", "--no-dossiers")  # the demo dossiers have their own test
     return capsys.readouterr().out
 
 
@@ -32,7 +32,7 @@ def test_demo_says_it_is_demo_data(demo):
 
 def test_loading_twice_changes_nothing(demo, capsys):
     before = row_counts()
-    call_command("load_demo_data")
+    call_command("load_demo_data", "--no-dossiers")
     assert row_counts() == before
     assert "0 thủ tục mới, 0 sửa đổi" in capsys.readouterr().out
 
@@ -85,3 +85,24 @@ def test_demo_has_a_queue_for_the_provincial_center(demo):
     assert all(g.counters.exists() for g in groups)
     assert PriorityCategory.objects.filter(center__isnull=True).count() == 5
     assert BookingSlotTemplate.objects.filter(group__center__code="can-tho").exists()
+
+
+def test_demo_dossiers_fill_the_worklists_and_are_not_added_twice(demo, capsys):
+    from motcua.dossiers.models import Dossier
+    from motcua.workflow import runtime_selectors
+
+    assert "Hồ sơ mẫu:" not in demo and not Dossier.objects.exists()
+    call_command("load_demo_data")
+    assert "Hồ sơ mẫu:" in capsys.readouterr().out
+    count = Dossier.objects.count()
+    statuses = set(Dossier.objects.values_list("status", flat=True))
+    assert count >= 40
+    assert {"received", "in_progress", "returned", "waiting_supplement"} <= statuses
+    assert all(d.code for d in Dossier.objects.all())
+    specialist = (
+        User.objects.filter(role=Role.SPECIALIST, step_runs__status="open").distinct().first()
+    )
+    assert specialist is not None and runtime_selectors.to_do(specialist).exists()
+    call_command("load_demo_data")
+    assert Dossier.objects.count() == count
+    assert "bỏ qua" in capsys.readouterr().out

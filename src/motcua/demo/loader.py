@@ -205,8 +205,9 @@ def _slug(agency: Agency) -> str:
 
 
 @transaction.atomic
-def load_demo_data() -> list[str]:
-    """Load (or complete) the demo; returns lines to print."""
+def load_demo_data(*, dossiers: bool = True) -> list[str]:
+    """Load (or complete) the demo; returns lines to print. `dossiers`: also the demo dossiers
+    (motcua.demo.dossiers), only into a database that has none."""
     lines = ["motcua: đang nạp DỮ LIỆU MẪU (demo) — không phải dữ liệu thật của cơ quan nào."]
     can_tho, _ = AdministrativeUnit.objects.get_or_create(
         code="92",
@@ -330,6 +331,10 @@ def load_demo_data() -> list[str]:
     from motcua.queueing.demo import load_queue_demo
 
     lines.extend(load_queue_demo())
+    if dossiers:
+        from motcua.demo.dossiers import load_dossier_demo
+
+        lines.extend(load_dossier_demo())
     lines.append(
         f"Trung tâm: {ServiceCenter.objects.count()}, quầy: {Counter.objects.count()}, "
         f"cơ quan: {Agency.objects.count()}, cán bộ: {User.objects.count()}."

@@ -313,6 +313,7 @@ class AvailableAction:
     step: str | None  # the step key of the run it applies to
     targets: tuple[tuple[str, str], ...] = ()  # (step key or "END", step name)
     run_id: int | None = None
+    step_name: str = ""
 
 
 _ANY_STEP = (perms.SUPPLEMENT_RECEIVED, perms.RESUME, perms.WITHDRAW, perms.APOLOGIZE)
@@ -342,7 +343,7 @@ def available_actions(
             )
             found.append(AvailableAction(
                 action=name, label=perms.action_label(name), step=run.step.key,
-                targets=targets, run_id=run.pk,
+                targets=targets, run_id=run.pk, step_name=run.step.name,
             ))  # fmt: skip
     for name in _ANY_STEP:
         paused_run = None
@@ -352,7 +353,8 @@ def available_actions(
         run_facts = perms.run_facts(run) if run is not None and run.is_open else None
         if perms.check(name, actor, facts, run_facts):
             found.append(AvailableAction(action=name, label=perms.action_label(name),
-                                         step=run.step.key if run else None))  # fmt: skip
+                                         step=run.step.key if run else None,
+                                         step_name=run.step.name if run else ""))  # fmt: skip
     return found
 
 
