@@ -228,3 +228,48 @@ def test_the_forms_and_the_dossier_page_are_visible_to_the_same_people(
     assert after == {u.username: can_view(u, dossier) for u in everyone}
     assert after["xaydung"] is True  # consulted: sees the dossier and its forms
     assert after["congdan"] is False  # not the applicant's own account
+
+
+def _to_result(dossier, people):
+    for user, action in [(people.reception, "forward"), (people.specialist, "forward"),
+                         (people.head, "approve"), (people.leader, "approve")]:  # fmt: skip
+        runtime.forward(dossier=dossier, user=user, action_name=action)
+    runtime.record_result(dossier=dossier, user=people.clerk, paper_only=True)
+
+
+def test_a_result_sent_by_post_is_followed_until_delivered(client, version, center, people):
+    dossier = receive(version, center, people.reception, None, result_delivery="post",
+                      delivery_address="12 Hòa Bình, Ninh Kiều")  # fmt: skip
+    _to_result(dossier, people)
+    response = act(client, people.reception, dossier, "return_result", step="return",
+                   method="post", tracking_number="EB123456789VN")  # fmt: skip
+    assert response.status_code == 302
+    result = ResultDocument.objects.get(dossier=dossier)
+    assert (result.postal_status, result.tracking_number) == ("sent", "EB123456789VN")
+    html = page_of(client, people.reception, dossier).content.decode()
+    assert "Đã giao bưu chính, đang chuyển phát" in html and 'value="postal_delivery"' in html
+    # A specialist may not report on the parcel; nothing changes.
+    response = act(client, people.specialist, dossier, "postal_delivery", postal_status="delivered")
+    assert response.status_code == 403
+    assert ResultDocument.objects.get(dossier=dossier).postal_status == "sent"
+    response = act(client, people.postal, dossier, "postal_delivery", postal_status="delivered",
+                   note="Người nhận ký nhận")  # fmt: skip
+    assert response.status_code == 302
+    result.refresh_from_db()
+    assert result.postal_status == "delivered" and result.postal_status_at is not None
+    event = fresh(dossier).events.get(action="postal_delivery")
+    assert event.actor == people.postal and event.data["note"] == "Người nhận ký nhận"
+    html = page_of(client, people.reception, dossier).content.decode()
+    assert "Đã phát thành công cho người nhận" in html and 'value="postal_delivery"' not in html
+    response = act(client, people.reception, dossier, "postal_delivery", postal_status="returned")
+    assert response.status_code == 409 and "đã có tình trạng cuối" in response.content.decode()
+
+
+def test_the_code_box_opens_a_visible_dossier_only(client, dossier, people):
+    client.force_login(people.reception)
+    response = client.get("/xu-ly/", {"ma": f" {dossier.code} "})
+    assert response.status_code == 302 and response["Location"].endswith(f"/{dossier.code}/")
+    client.force_login(people.outsider)
+    response = client.get("/xu-ly/", {"ma": dossier.code})
+    assert response.status_code == 200
+    assert "Không tìm thấy hồ sơ mã" in response.content.decode()

@@ -19,6 +19,10 @@ from motcua.workflow import runtime
 from motcua.workflow.models import StepRun
 
 
+# After the process: the postal service's report on a result returned by post.
+POSTAL_DELIVERY = "postal_delivery"
+
+
 @dataclass
 class ActionRequest:
     """What the user asked for; only the fields the action uses are read."""
@@ -38,6 +42,7 @@ class ActionRequest:
     collected_by_name: str = ""
     id_checked: bool = False
     tracking_number: str = ""
+    postal_status: str = ""  # postal_delivery: "delivered" or "returned"
 
 
 def open_run(dossier: Dossier, step: str | None) -> StepRun:
@@ -108,6 +113,9 @@ def perform(*, user: User, dossier: Dossier, request: ActionRequest) -> None:
             id_checked=r.id_checked, tracking_number=r.tracking_number, note=r.note,
             current_step=r.step,
         )  # fmt: skip
+    elif action == POSTAL_DELIVERY:
+        runtime.record_postal_delivery(dossier=dossier, user=user, status=r.postal_status,
+                                       note=r.note)  # fmt: skip
     else:
         raise runtime.WorkflowError(
             _("Thao tác “%(action)s” không tồn tại.") % {"action": action}, field="action"

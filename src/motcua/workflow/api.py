@@ -50,7 +50,7 @@ worklist_router = Router(tags=["workflow"])  # mounted at /worklist
 ActionLiteral = Literal[
     "claim", "assign", "forward", "approve", "return", "request_supplement",
     "supplement_received", "suspend", "resume", "consult", "refuse", "apologize", "withdraw",
-    "record_result", "return_result",
+    "record_result", "return_result", "postal_delivery",
 ]  # fmt: skip
 
 
@@ -75,6 +75,7 @@ class ActionIn(Schema):
     collected_by_name: str = ""
     id_checked: bool = False
     tracking_number: str = ""
+    postal_status: Literal["delivered", "returned"] | None = None
 
     model_config = pydantic.ConfigDict(extra="forbid")
 
@@ -277,7 +278,7 @@ def _request(p: ActionIn) -> ActionRequest:
         reason=p.reason, assignee=p.assignee, missing=p.missing, new_due_at=p.new_due_at,
         paper_only=p.paper_only, file=_upload(p.file) if p.file else None,
         method=p.method or "", collected_by_name=p.collected_by_name, id_checked=p.id_checked,
-        tracking_number=p.tracking_number,
+        tracking_number=p.tracking_number, postal_status=p.postal_status or "",
     )  # fmt: skip
 
 

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.workflow import permissions as perms
-from motcua.workflow.actions import ActionRequest
-from motcua.workflow.models import ReturnMethod
+from motcua.workflow.actions import POSTAL_DELIVERY, ActionRequest
+from motcua.workflow.models import PostalStatus, ReturnMethod
 
 
 class ActionForm(forms.Form):
-    action = forms.ChoiceField(choices=[(a, a) for a in perms.ACTIONS])
+    action = forms.ChoiceField(choices=[(a, a) for a in (*perms.ACTIONS, POSTAL_DELIVERY)])
     revision = forms.IntegerField(required=False, min_value=0)
     step = forms.CharField(required=False, max_length=50)
     target = forms.CharField(required=False, max_length=50)
@@ -47,6 +47,12 @@ class ActionForm(forms.Form):
         label=_("Đã kiểm tra giấy tờ tùy thân của người nhận"), required=False
     )
     tracking_number = forms.CharField(label=_("Số hiệu bưu gửi"), required=False, max_length=40)
+    postal_status = forms.ChoiceField(
+        label=_("Tình trạng bưu gửi"),
+        required=False,
+        choices=[("", ""), (PostalStatus.DELIVERED, PostalStatus.DELIVERED.label),
+                 (PostalStatus.RETURNED, PostalStatus.RETURNED.label)],
+    )  # fmt: skip
 
     def __init__(self, *args, component_ids: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,4 +85,5 @@ class ActionForm(forms.Form):
             collected_by_name=data.get("collected_by_name") or "",
             id_checked=bool(data.get("id_checked")),
             tracking_number=data.get("tracking_number") or "",
+            postal_status=data.get("postal_status") or "",
         )

@@ -667,6 +667,12 @@ class ReturnMethod(models.TextChoices):
     ELECTRONIC = "electronic", _("Trả bản điện tử")
 
 
+class PostalStatus(models.TextChoices):
+    SENT = "sent", _("Đã giao bưu chính, đang chuyển phát")
+    DELIVERED = "delivered", _("Đã phát thành công cho người nhận")
+    RETURNED = "returned", _("Không phát được, bưu chính chuyển hoàn")
+
+
 class ResultDocument(models.Model):
     """The result (kết quả giải quyết): a signed file or paper only, and how it was returned."""
 
@@ -696,6 +702,11 @@ class ResultDocument(models.Model):
     collected_by_name = models.CharField(_("người nhận kết quả"), max_length=255, blank=True)
     id_checked = models.BooleanField(_("đã kiểm tra giấy tờ tùy thân"), default=False)
     tracking_number = models.CharField(_("số hiệu bưu gửi"), max_length=40, blank=True)
+    # A result returned by post: where the parcel is, as the postal service reports it.
+    postal_status = models.CharField(
+        _("tình trạng bưu gửi"), max_length=12, choices=PostalStatus.choices, blank=True
+    )
+    postal_status_at = models.DateTimeField(_("cập nhật tình trạng lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kết quả giải quyết")

@@ -45,7 +45,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import User
+from motcua.accounts.models import Role, User
 from motcua.core.sequences import next_number
 from motcua.directory.selectors import calendar_for_center
 from motcua.domain import deadlines
@@ -60,6 +60,7 @@ from motcua.workflow.models import (
     Apology,
     DossierProcess,
     Pause,
+    PostalStatus,
     Process,
     ProcessAction,
     ProcessStep,
@@ -988,6 +989,8 @@ def return_result(
     result.collected_by_name = collected_by_name.strip()[:255]
     result.id_checked = bool(id_checked)
     result.tracking_number = tracking_number.strip()[:40]
+    if method == ReturnMethod.POST:
+        result.postal_status, result.postal_status_at = PostalStatus.SENT, ctx.at
     result.save()
     _close_all(ctx, run, StepRun.Status.DONE)
     completion = _finish(ctx, completed_at=result.recorded_at)
@@ -998,3 +1001,39 @@ def return_result(
     _bump(ctx)
     _notify(ctx.dossier, "returned")
     return ctx.dp
+
+
+@_service
+def record_postal_delivery(
+    *, dossier: Dossier, user: User, status: str, note: str = "", at: datetime | None = None
+) -> ResultDocument:
+    """The postal service reports on a result sent by post: delivered, or sent back (chuyển
+    hoàn: the result waits at the counter again). Recorded by the center's reception officers
+    or its postal staff; the process has ended, so the dossier's status does not change."""
+    if status not in (PostalStatus.DELIVERED, PostalStatus.RETURNED):
+        raise WorkflowError(_("Tình trạng bưu gửi không hợp lệ."), field="postal_status")
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    actor = perms.actor_for(user)
+    if not (
+        actor.active
+        and actor.role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF)
+        and locked.center_id in actor.center_ids
+    ):
+        raise ActionDenied(
+            _("Tình trạng bưu gửi do cán bộ tiếp nhận hoặc nhân viên bưu chính của Trung tâm cập nhật.")
+        )
+    result = ResultDocument.objects.filter(dossier=locked).first()
+    if result is None or result.return_method != ReturnMethod.POST:
+        raise WorkflowError(_("Kết quả của hồ sơ này không trả qua bưu chính."))
+    if result.postal_status != PostalStatus.SENT:
+        raise WorkflowError(
+            _("Bưu gửi đã có tình trạng cuối: %(status)s.")
+            % {"status": result.get_postal_status_display()}
+        )
+    at = at or timezone.now()
+    result.postal_status, result.postal_status_at = status, at
+    result.save(update_fields=["postal_status", "postal_status_at"])
+    _event(locked, action="postal_delivery", actor=user, at=at, from_status=locked.status,
+           to_status=locked.status, postal_status=status, note=note.strip(),
+           tracking_number=result.tracking_number)  # fmt: skip
+    return result

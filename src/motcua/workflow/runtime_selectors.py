@@ -24,6 +24,7 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.accounts.models import Role, User
 from motcua.directory.models import Agency, ServiceCenter
@@ -36,6 +37,7 @@ from motcua.workflow.models import (
     Apology,
     DossierProcess,
     Pause,
+    PostalStatus,
     ResultDocument,
     StepRun,
     UnitKind,
@@ -245,6 +247,20 @@ def result_of(dossier: Dossier) -> ResultDocument | None:
     return ResultDocument.objects.filter(dossier=dossier).first()
 
 
+def may_report_postal_delivery(user: User, state: DossierState) -> bool:
+    """The result went by post and is on its way; the user works at the dossier's center as a
+    reception officer or postal staff (runtime.record_postal_delivery checks the same)."""
+    result = state.result
+    if result is None or result.postal_status != PostalStatus.SENT:
+        return False
+    actor = _actor(user)
+    return (
+        actor.active
+        and actor.role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF)
+        and state.dossier.center_id in actor.center_ids
+    )
+
+
 def can_view(user: User, dossier: Dossier) -> bool:
     return perms.may_view(_actor(user), perms.dossier_facts(dossier))
 
@@ -361,17 +377,18 @@ def available_actions(
 # --- history and the control slip --------------------------------------------------------------
 
 EVENT_LABELS = {
-    "created": "Tạo hồ sơ",
-    "presented": "Nộp hồ sơ tại quầy",
-    "submitted": "Nộp hồ sơ trực tuyến",
-    "draft_saved": "Lưu bản nháp",
-    "file_removed": "Xóa tệp",
-    "received": "Tiếp nhận hồ sơ",
-    "supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ (khi tiếp nhận)",
-    "refused": "Từ chối tiếp nhận hồ sơ",
-    "fee_paid": "Nộp phí, lệ phí",
-    "fee_exempted": "Miễn, giảm phí, lệ phí",
-    "fee_restored": "Bỏ miễn, giảm phí, lệ phí",
+    "created": gettext_noop("Tạo hồ sơ"),
+    "presented": gettext_noop("Nộp hồ sơ tại quầy"),
+    "submitted": gettext_noop("Nộp hồ sơ trực tuyến"),
+    "draft_saved": gettext_noop("Lưu bản nháp"),
+    "file_removed": gettext_noop("Xóa tệp"),
+    "received": gettext_noop("Tiếp nhận hồ sơ"),
+    "supplement_requested": gettext_noop("Yêu cầu bổ sung, hoàn thiện hồ sơ (khi tiếp nhận)"),
+    "refused": gettext_noop("Từ chối tiếp nhận hồ sơ"),
+    "fee_paid": gettext_noop("Nộp phí, lệ phí"),
+    "fee_exempted": gettext_noop("Miễn, giảm phí, lệ phí"),
+    "fee_restored": gettext_noop("Bỏ miễn, giảm phí, lệ phí"),
+    "postal_delivery": gettext_noop("Cập nhật tình trạng bưu gửi kết quả"),
 }
 
 

@@ -33,7 +33,7 @@ from motcua.workflow import runtime
 from motcua.workflow import runtime_selectors as selectors
 from motcua.workflow.actions import perform
 from motcua.workflow.forms import ActionForm
-from motcua.workflow.models import ReturnMethod
+from motcua.workflow.models import PostalStatus, ReturnMethod
 
 PAGE_SIZE = 50
 
@@ -67,6 +67,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not _is_staff(user):
         return _forbidden(request, _("Trang xử lý hồ sơ chỉ dành cho cán bộ, công chức."))
+    code = request.GET.get("ma", "").strip()
+    if code:
+        found = Dossier.objects.filter(code=code).first()
+        if found is not None and selectors.can_view(user, found):
+            return redirect(reverse("work:dossier", args=[found.code]))
+        messages.error(request, _("Không tìm thấy hồ sơ mã “%(code)s”.") % {"code": code[:40]})
     work = selectors.worklist(user)
     tabs = []
     for key, label, attr in LISTS:
@@ -124,6 +130,9 @@ def _page(
             "default_method": dossier.result_delivery,
             "read_only": user.role in perms.READ_ONLY_ROLES,
             "now": timezone.now(),
+            "postal_form": selectors.may_report_postal_delivery(user, state),
+            "postal_choices": [(PostalStatus.DELIVERED, PostalStatus.DELIVERED.label),
+                               (PostalStatus.RETURNED, PostalStatus.RETURNED.label)],
         },
         status=status,
     )
@@ -170,7 +179,7 @@ def dossier_action(request: HttpRequest, ref: str) -> HttpResponse:
     messages.success(
         request,
         _("Đã thực hiện: %(action)s.")
-        % {"action": perms.action_label(form.cleaned_data["action"])},
+        % {"action": selectors.event_label(form.cleaned_data["action"])},
     )
     return redirect(reverse("work:dossier", args=[dossier.code]))
 
