@@ -18,7 +18,6 @@ from motcua.workflow import permissions as perms
 from motcua.workflow import runtime
 from motcua.workflow.models import StepRun
 
-
 # After the process: the postal service's report on a result returned by post.
 POSTAL_DELIVERY = "postal_delivery"
 
