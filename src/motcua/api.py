@@ -6,6 +6,7 @@ from motcua.catalog.api import router as catalog_router
 from motcua.dossiers.api import lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.queueing.api import counters_router, queue_router, tickets_router
+from motcua.reports.api import router as reports_router
 from motcua.workflow.api import dossier_actions_router, worklist_router
 
 api = NinjaAPI(
@@ -22,3 +23,4 @@ api.add_router("/lookup", lookup_router)
 api.add_router("/queue", queue_router)
 api.add_router("/counters", counters_router)
 api.add_router("/tickets", tickets_router)
+api.add_router("/reports", reports_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "motcua.queueing",
     "motcua.workflow",
     "motcua.payments",
+    "motcua.reports",
     "motcua.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -393,9 +393,11 @@ def _receive(dossier: Dossier, officer: User, at: datetime) -> Dossier:
         ]},
     )  # fmt: skip
     _notify_on_commit(dossier, "received")
+    from motcua.reports.services import refresh_record  # the indices' facts (issue 6)
     from motcua.workflow.runtime import start_processing  # the workflow starts on receipt
 
     start_processing(dossier=dossier, at=at)
+    refresh_record(dossier=dossier)
     return dossier
 
 

@@ -114,9 +114,14 @@ def _reason(reason: str) -> str:
 
 
 def _event(dossier: Dossier, *, action: str, actor: User | None, at: datetime, **data):
-    return DossierEvent.objects.create(
+    """The dossier's event, and its fact row for the indices (fees charged, paid online)."""
+    from motcua.reports.services import refresh_record  # reports reads every app
+
+    event = DossierEvent.objects.create(
         dossier=dossier, action=action, actor=actor, at=at, data=data
     )
+    refresh_record(dossier=dossier)
+    return event
 
 
 # --- fee lines ------------------------------------------------------------------------------

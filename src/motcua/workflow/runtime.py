@@ -427,8 +427,13 @@ def _log(
 
 
 def _bump(ctx: _Ctx) -> None:
+    """The last write of every action: the revision, then the dossier's fact row for the
+    indices (pauses, apology, result, end: whatever the action changed)."""
+    from motcua.reports.services import refresh_record  # reports reads every app
+
     ctx.dp.revision += 1
     ctx.dp.save()
+    refresh_record(dossier=ctx.dossier)
 
 
 def _check_joins(ctx: _Ctx, from_step: ProcessStep, target: ProcessStep) -> None:

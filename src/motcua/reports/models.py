@@ -1,0 +1,146 @@
+"""Ratings and the per-dossier fact rows the Decision 766 indices are computed from."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.models import Channel
+
+
+class RatingChannel(models.TextChoices):
+    COUNTER = "counter", _("Máy đánh giá tại quầy")
+    RECEIPT_QR = "receipt_qr", _("Mã QR trên giấy tiếp nhận")
+    PORTAL = "portal", _("Cổng dịch vụ công")
+
+
+class RatingValue(models.TextChoices):
+    VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
+    SATISFIED = "satisfied", _("Hài lòng")
+    UNSATISFIED = "unsatisfied", _("Không hài lòng")
+
+
+class Rating(models.Model):
+    """Đánh giá mức độ hài lòng: one per dossier per channel (Decree 61; index 5.4)."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.CASCADE,
+        related_name="ratings",
+    )  # fmt: skip
+    channel = models.CharField(_("kênh đánh giá"), max_length=16, choices=RatingChannel.choices)
+    value = models.CharField(_("mức độ hài lòng"), max_length=16, choices=RatingValue.choices)
+    comment = models.TextField(_("ý kiến"), blank=True)
+    counter = models.ForeignKey(
+        "directory.Counter", verbose_name=_("quầy"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="ratings",
+    )  # fmt: skip
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="ratings_received",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("đánh giá lúc"))
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "channel"], name="rating_once_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — {self.get_value_display()}"
+
+
+class EndKind(models.TextChoices):
+    RESULT = "result", _("Có kết quả")
+    RETURNED = "returned", _("Đã trả kết quả")
+    REFUSED = "refused", _("Từ chối")
+    WITHDRAWN = "withdrawn", _("Rút hồ sơ")
+
+
+class Outcome(models.TextChoices):
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
+# The columns of DossierRecord that hold `domain.kpi.DossierFacts` fields of the same name.
+FACT_FIELDS = (
+    "channel", "received_at", "due_at", "new_due_at", "ended_at", "renewed_kept",
+    "on_time_until", "late_from", "supplement_rounds", "returned_at", "has_result",
+    "result_electronic", "components_digitized", "data_reused", "fee_total", "paid_online",
+    "dissatisfied", "resolution_days", "d61_time", "d61_agency_time", "d61_contacts",
+)  # fmt: skip
+
+
+class DossierRecord(models.Model):
+    """The facts of one received dossier the indices need (`domain.kpi.DossierFacts`), with
+    its scope keys. Written only by `reports.services.refresh_record` (native dossiers, at
+    every change of a fact) and, later, by the history import."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="record",
+    )  # fmt: skip
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
+    center = models.ForeignKey(
+        "directory.ServiceCenter", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "directory.AdministrativeUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    agency = models.ForeignKey("directory.Agency", on_delete=models.PROTECT, related_name="+")
+    receiving_agency = models.ForeignKey(
+        "directory.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.ForeignKey(
+        "catalog.Field", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    status = models.CharField(max_length=24)
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    new_due_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_kind = models.CharField(max_length=12, choices=EndKind.choices, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, blank=True)
+    renewed_kept = models.BooleanField(null=True, blank=True)
+    on_time_until = models.DateTimeField(null=True, blank=True)
+    late_from = models.DateTimeField(null=True, blank=True)
+    supplement_rounds = models.PositiveSmallIntegerField(default=0)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    has_result = models.BooleanField(default=False)
+    result_electronic = models.BooleanField(default=False)
+    components_digitized = models.BooleanField(default=False)
+    data_reused = models.BooleanField(default=False)
+    fee_total = models.PositiveBigIntegerField(default=0)
+    paid_online = models.BooleanField(default=False)
+    dissatisfied = models.BooleanField(default=False)
+    resolution_days = models.DecimalField(max_digits=10, decimal_places=4, null=True, blank=True)
+    d61_time = models.PositiveSmallIntegerField(null=True, blank=True)
+    d61_agency_time = models.PositiveSmallIntegerField(null=True, blank=True)
+    d61_contacts = models.PositiveSmallIntegerField(null=True, blank=True)
+    imported = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu hồ sơ (chỉ số 766)")
+        verbose_name_plural = _("số liệu hồ sơ (chỉ số 766)")
+        indexes = [
+            models.Index(fields=["received_at"], name="record_received"),
+            models.Index(fields=["ended_at"], name="record_ended"),
+            models.Index(fields=["center", "received_at"], name="record_center_received"),
+            models.Index(fields=["agency", "received_at"], name="record_agency_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | ~Q(end_kind="") & ~Q(outcome=""),
+                name="record_end_classified",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,251 @@
+"""Reads of the reports app: the Decision 766 figures in SQL over the fact rows.
+
+`kpi()` computes, in one aggregate query (COUNT(*) FILTER / conditional SUM), the same figures
+as the pure functions of `motcua.domain.kpi` over the same dossiers (tests compare them on the
+golden data); `dossiers_behind()` gives the dossiers behind a figure, for the pages to list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from motcua.catalog.selectors import current_versions
+from motcua.domain import kpi
+from motcua.reports.models import FACT_FIELDS, DossierRecord
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which dossiers: any combination of ids; the id sets restrict to a user's reach."""
+
+    center: int | None = None
+    agency: int | None = None
+    field: int | None = None
+    procedure: int | None = None
+    unit: int | None = None  # the commune (administrative unit of the center)
+    center_in: frozenset[int] | None = None
+    agency_in: frozenset[int] | None = None
+
+    def filter(self, qs: QuerySet[DossierRecord]) -> QuerySet[DossierRecord]:
+        for name in ("center", "agency", "field", "procedure", "unit"):
+            value = getattr(self, name)
+            if value is not None:
+                qs = qs.filter(**{f"{name}_id": value})
+        if self.center_in is not None:
+            qs = qs.filter(center_id__in=self.center_in)
+        if self.agency_in is not None:
+            qs = qs.filter(agency_id__in=self.agency_in)
+        return qs
+
+
+def period_of(start: date, end: date, *, now: datetime | None = None) -> kpi.Period:
+    """The days `start`..`end` (both included, local time) as `[start 00:00, end+1 00:00)`."""
+    tz = timezone.get_current_timezone()
+    return kpi.Period(
+        datetime.combine(start, time(0), tz),
+        datetime.combine(end + timedelta(days=1), time(0), tz),
+        judged_at=now or timezone.now(),
+    )
+
+
+def _sets(p: kpi.Period) -> dict[str, Q]:
+    s, e, j = p.start, p.end, p.judge
+    not_ended_before = Q(ended_at__isnull=True) | Q(ended_at__gte=s)
+    in_progress = Q(received_at__lt=e) & (Q(ended_at__isnull=True) | Q(ended_at__gte=e))
+    overdue = Q(late_from__lte=j) | Q(on_time_until__lt=j)
+    finished = Q(ended_at__gte=s, ended_at__lt=e)
+    return {
+        "handled": Q(received_at__lt=e) & not_ended_before,
+        "new": Q(received_at__gte=s, received_at__lt=e),
+        "carried_over": Q(received_at__lt=s) & not_ended_before,
+        "finished": finished,
+        "in_progress": in_progress,
+        "in_progress_on_time": in_progress & ~overdue,
+        "in_progress_overdue": in_progress & overdue,
+        "returned": Q(returned_at__gte=s, returned_at__lt=e),
+        "with_result": finished & Q(end_kind="result"),
+        "resolved": finished & ~Q(end_kind="withdrawn"),
+    }
+
+
+def _base(p: kpi.Period, scope: Scope) -> QuerySet[DossierRecord]:
+    sets = _sets(p)
+    return scope.filter(DossierRecord.objects.filter(sets["handled"] | sets["returned"]))
+
+
+def _queries(p: kpi.Period) -> dict[str, Q]:
+    """Every figure's numerator and denominator as a filter over the base rows."""
+    q = _sets(p)
+    fin = q["finished"]
+    on_time_done = fin & Q(outcome__in=["early", "on_time"])
+    return {
+        "received": q["handled"],
+        "received_new": q["new"],
+        "carried_over": q["carried_over"],
+        **{f"received_{c}": q["new"] & Q(channel=c) for c in kpi.CHANNELS},
+        **{f"handled_{c}": q["handled"] & Q(channel=c) for c in kpi.CHANNELS},
+        "finished_early": fin & Q(outcome="early"),
+        "finished_on_time": fin & Q(outcome="on_time"),
+        "finished_late": fin & Q(outcome="late"),
+        "in_progress_on_time": q["in_progress_on_time"],
+        "in_progress_overdue": q["in_progress_overdue"],
+        "returned": q["returned"],
+        "refused": fin & Q(end_kind="refused"),
+        "withdrawn": fin & Q(end_kind="withdrawn"),
+        "renewed_kept": fin & Q(renewed_kept=True),
+        "renewed_missed": fin & Q(renewed_kept=False),
+        "on_time": on_time_done | q["in_progress_on_time"],
+        "late": (fin & Q(outcome="late")) | q["in_progress_overdue"],
+        "dissatisfied": q["handled"] & Q(dissatisfied=True),
+        "resolved": q["resolved"],
+        "online": q["new"] & Q(channel="online"),
+        "with_fee": q["new"] & Q(fee_total__gt=0),
+        "paid_online": q["new"] & Q(fee_total__gt=0, paid_online=True),
+        "with_result": q["with_result"],
+        "result_electronic": q["with_result"] & Q(result_electronic=True),
+        "components_digitized": q["new"] & Q(components_digitized=True),
+        "digitized": q["with_result"] & Q(components_digitized=True, result_electronic=True),
+        "data_reused": q["new"] & Q(data_reused=True),
+        "evaluated": fin,
+    }
+
+
+# figure name → (numerator set, denominator set); rates are numerator / denominator.
+RATES = {
+    "on_time_rate": ("on_time", "received"),
+    "online_rate": ("online", "received_new"),
+    "counter_rate": ("received_counter", "received_new"),
+    "postal_rate": ("received_postal", "received_new"),
+    "online_payment_rate": ("paid_online", "with_fee"),
+    "electronic_result_rate": ("result_electronic", "with_result"),
+    "digitized_components_rate": ("components_digitized", "received_new"),
+    "digitized_results_rate": ("result_electronic", "with_result"),
+    "digitization_rate": ("digitized", "with_result"),
+    "data_reuse_rate": ("data_reused", "received_new"),
+}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    counts: dict[str, int]
+    figures: dict[str, kpi.Figure]  # the rates, the average and 5.4 (no keys: see dossiers_behind)
+    procedures_online: kpi.Figure
+    score: kpi.Score766
+    evaluation: tuple[kpi.EvaluationFigure, ...]
+
+
+def _procedures(scope: Scope, on: date) -> list[kpi.ProcedureFacts]:
+    versions = current_versions(on=on)
+    if scope.agency is not None:
+        versions = versions.filter(agency_id=scope.agency)
+    if scope.agency_in is not None:
+        versions = versions.filter(agency_id__in=scope.agency_in)
+    if scope.field is not None:
+        versions = versions.filter(field_id=scope.field)
+    if scope.procedure is not None:
+        versions = versions.filter(procedure_id=scope.procedure)
+    centers = [c for c in (scope.center,) if c is not None] or list(scope.center_in or ())
+    if centers:  # the procedures received at the center: those of the agencies it serves
+        versions = versions.filter(agency__centers__id__in=centers).distinct()
+    return [
+        kpi.ProcedureFacts(code, level)
+        for code, level in versions.values_list("procedure__code", "online_level")
+    ]
+
+
+def kpi_figures(p: kpi.Period, scope: Scope = Scope()) -> Kpi:
+    """Every figure of the period and scope, in one aggregate query over the fact rows."""
+    queries = _queries(p)
+    # Aggregate names must not be field names (renewed_kept, returned…): "n_" prefix.
+    aggregates = {f"n_{name}": Count("pk", filter=cond) for name, cond in queries.items()}
+    aggregates["sum_resolution_days"] = Sum("resolution_days", filter=queries["resolved"])
+    for idx in kpi.DECREE_61:
+        if idx.field:
+            aggregates[f"d61_{idx.number}_points"] = Sum(idx.field, filter=queries["evaluated"])
+            aggregates[f"d61_{idx.number}_n"] = Count(
+                idx.field, filter=queries["evaluated"] & Q(**{f"{idx.field}__isnull": False})
+            )
+    row = _base(p, scope).aggregate(**aggregates)
+    counts = {name: int(row[f"n_{name}"]) for name in queries}
+    figures = {
+        name: kpi.Figure(counts[n], counts[d], kpi.ratio(counts[n], counts[d]))
+        for name, (n, d) in RATES.items()
+    }
+    total_days = Decimal(row["sum_resolution_days"] or 0)
+    figures["average_resolution_days"] = kpi.Figure(
+        total_days, counts["resolved"], kpi.ratio(total_days, counts["resolved"])
+    )
+    handled = counts["received"]
+    good = max(0, handled - counts["late"] - counts["dissatisfied"])
+    figures["satisfaction_rate"] = kpi.Figure(good, handled, kpi.ratio(good, handled))
+    procedures = kpi.procedures_online_rate(_procedures(scope, (p.end - timedelta(days=1)).date()))
+    rates: dict[str, Fraction | None] = {
+        "2.1": figures["on_time_rate"].value,
+        "3.1": procedures.value,
+        "3.3": figures["online_rate"].value,
+        "3.6": figures["online_payment_rate"].value,
+        "4.1": figures["electronic_result_rate"].value,
+        "4.2": figures["digitization_rate"].value,
+        "4.3": figures["data_reuse_rate"].value,
+        "5.4": figures["satisfaction_rate"].value,
+    }
+    evaluation = []
+    for idx in kpi.DECREE_61:
+        if idx.field is None:
+            evaluation.append(kpi.EvaluationFigure(idx.number, idx.name, None, 0, None))
+            continue
+        points, n = int(row[f"d61_{idx.number}_points"] or 0), int(row[f"d61_{idx.number}_n"])
+        evaluation.append(
+            kpi.EvaluationFigure(idx.number, idx.name, points, n, kpi.ratio(points, n))
+        )
+    return Kpi(counts, figures, procedures, kpi.score_766(rates), tuple(evaluation))
+
+
+# What each figure lists: the set of its numerator (or of the count).
+BEHIND = {**{name: n for name, (n, _d) in RATES.items()}, "satisfaction_rate": "received",
+          "average_resolution_days": "resolved"}  # fmt: skip
+
+
+def dossiers_behind(
+    figure: str, p: kpi.Period, scope: Scope = Scope(), *, denominator: bool = False
+) -> QuerySet[DossierRecord]:
+    """The fact rows (and through `dossier`, the dossiers) behind a count or a rate.
+
+    `figure`: a count name of `Kpi.counts` or a rate of `RATES`; for a rate, its numerator's
+    dossiers, or its denominator's with `denominator=True`."""
+    queries = _queries(p)
+    if figure in RATES:
+        name = RATES[figure][1 if denominator else 0]
+    elif figure == "satisfaction_rate":
+        name = "received"
+        if not denominator:
+            return (
+                _base(p, scope)
+                .filter(queries["received"])
+                .exclude(queries["late"] | queries["dissatisfied"])
+                .order_by("received_at", "code")
+            )
+    else:
+        name = BEHIND.get(figure, figure)
+    if name not in queries:
+        raise KeyError(figure)
+    return _base(p, scope).filter(queries[name]).order_by("received_at", "code")
+
+
+def facts_of(records: QuerySet[DossierRecord]) -> list[kpi.DossierFacts]:
+    """The rows back as the pure records (to compute the pure functions over them)."""
+    out = []
+    for r in records:
+        out.append(
+            kpi.DossierFacts(
+                key=r.code, end_kind=r.end_kind or None, outcome=r.outcome or None,
+                **{name: getattr(r, name) for name in FACT_FIELDS},
+            )
+        )  # fmt: skip
+    return out

@@ -1,0 +1,166 @@
+"""Writes of the reports app: the per-dossier fact rows and the citizens' ratings.
+
+`refresh_record` is called explicitly, inside their transactions, by the services that change
+a fact the indices read: the receipt (dossiers), every runtime action (workflow), a fee
+exemption or an online payment (payments) and a rating (here). Not signals: the call sites
+are where the facts change, and a failure rolls the change back with its fact row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import User
+from motcua.directory.models import Counter
+from motcua.directory.selectors import calendar_for_center
+from motcua.domain import deadlines, kpi
+from motcua.domain.dossier_status import Status
+from motcua.dossiers.models import Dossier
+from motcua.reports.models import FACT_FIELDS, DossierRecord, Rating, RatingChannel, RatingValue
+
+
+class RatingError(Exception):
+    """A rating the rules refuse; the message is for the citizen."""
+
+
+def _facts(dossier: Dossier) -> kpi.DossierFacts:
+    from motcua.payments.models import Payment, PaymentMethod, PaymentStatus
+    from motcua.workflow.models import (
+        Apology,
+        DossierProcess,
+        Pause,
+        ResultDocument,
+        StepRun,
+        Withdrawal,
+    )
+
+    pauses = list(Pause.objects.filter(dossier=dossier).order_by("started_at", "id"))
+    apology = Apology.objects.filter(dossier=dossier).first()
+    result = ResultDocument.objects.filter(dossier=dossier).first()
+    process = DossierProcess.objects.filter(dossier=dossier).first()
+    refused_at = withdrawn_at = None
+    if dossier.status == Status.REFUSED and process is not None:
+        refused_at = process.completed_at
+    if dossier.status == Status.WITHDRAWN:
+        withdrawal = Withdrawal.objects.filter(dossier=dossier).first()
+        withdrawn_at = withdrawal.issued_at if withdrawal else process and process.completed_at
+    components = dossier.components.filter(provided=True).annotate(n=Count("files"))
+    provided = [(c.n > 0 or c.reused, c.reused) for c in components]
+    fees = dossier.fees.filter(exempted=False).aggregate(s=Sum("amount"))["s"] or 0
+    by_agency: dict[str, list] = defaultdict(list)
+    runs = StepRun.objects.filter(dossier_process__dossier=dossier).exclude(outcome="")
+    for unit_id, outcome in runs.filter(status=StepRun.Status.DONE).values_list(
+        "unit_id", "outcome"
+    ):
+        by_agency[str(unit_id)].append(outcome)
+    return kpi.facts_for(
+        calendar_for_center(dossier.center),
+        key=dossier.code,
+        channel=dossier.channel,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        pauses=[deadlines.Pause(p.started_at, p.ended_at, p.kind) for p in pauses],
+        supplement_requested_at=[p.started_at for p in pauses if p.kind == Pause.Kind.SUPPLEMENT],
+        apology_at=apology.issued_at if apology else None,
+        new_due_at=apology.new_due_at if apology else None,
+        result_at=result.recorded_at if result else None,
+        returned_at=result.returned_at if result else None,
+        refused_at=refused_at,
+        withdrawn_at=withdrawn_at,
+        result_electronic=bool(result and result.file and not result.paper_only),
+        components_digitized=bool(provided) and all(d for d, _ in provided),
+        data_reused=any(r for _, r in provided),
+        fee_total=int(fees),
+        paid_online=Payment.objects.filter(
+            dossier=dossier, method=PaymentMethod.ONLINE, status=PaymentStatus.PAID
+        ).exists(),
+        dissatisfied=dossier.ratings.filter(value=RatingValue.UNSATISFIED).exists(),
+        agency_step_outcomes=dict(by_agency),
+    )
+
+
+def record_values(facts: kpi.DossierFacts) -> dict:
+    """The DossierRecord columns holding `facts` (the history import writes the same)."""
+    values = {name: getattr(facts, name) for name in FACT_FIELDS}
+    values["end_kind"] = facts.end_kind or ""
+    values["outcome"] = facts.outcome or ""
+    return values
+
+
+def refresh_record(*, dossier: Dossier) -> DossierRecord | None:
+    """Write the dossier's fact row from its current facts (None for a dossier not received:
+    it counts in no index). Runs in the caller's transaction."""
+    dossier = Dossier.objects.select_related("procedure_version", "center").get(pk=dossier.pk)
+    if not dossier.code or dossier.received_at is None:
+        DossierRecord.objects.filter(dossier=dossier).delete()
+        return None
+    version = dossier.procedure_version
+    values = record_values(_facts(dossier))
+    values.update(
+        code=dossier.code, center_id=dossier.center_id, unit_id=dossier.center.unit_id,
+        agency_id=version.agency_id, receiving_agency_id=dossier.receiving_agency_id,
+        field_id=version.field_id, procedure_id=version.procedure_id, status=dossier.status,
+    )  # fmt: skip
+    record, _ = DossierRecord.objects.update_or_create(dossier=dossier, defaults=values)
+    return record
+
+
+def rebuild_records(*, batch: int = 500) -> int:
+    """(Re)build the fact rows of every received dossier; one transaction per batch."""
+    ids = list(
+        Dossier.objects.filter(code__isnull=False).order_by("pk").values_list("pk", flat=True)
+    )
+    for i in range(0, len(ids), batch):
+        with transaction.atomic():
+            for dossier in Dossier.objects.filter(pk__in=ids[i : i + batch]):
+                refresh_record(dossier=dossier)
+    DossierRecord.objects.filter(dossier__isnull=False).exclude(dossier_id__in=ids).delete()
+    return len(ids)
+
+
+# Portal and receipt-QR ratings come after the result is handed over; the counter tablet rates
+# the service just given (receipt or return), so any received dossier.
+AFTER_RETURN = frozenset({RatingChannel.PORTAL, RatingChannel.RECEIPT_QR})
+
+
+@transaction.atomic
+def submit_rating(
+    *,
+    dossier: Dossier,
+    channel: str,
+    value: str,
+    comment: str = "",
+    counter: Counter | None = None,
+    officer: User | None = None,
+    at: datetime | None = None,
+) -> Rating:
+    """Đánh giá: one rating per dossier per channel, linked to the counter and the officer."""
+    if channel not in RatingChannel.values:
+        raise RatingError(_("Kênh đánh giá không hợp lệ."))
+    if value not in RatingValue.values:
+        raise RatingError(_("Hãy chọn: rất hài lòng, hài lòng hoặc không hài lòng."))
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not dossier.code:
+        raise RatingError(_("Hồ sơ chưa được tiếp nhận, chưa thể đánh giá."))
+    if channel in AFTER_RETURN and dossier.status != Status.RETURNED:
+        raise RatingError(_("Hồ sơ được đánh giá sau khi đã trả kết quả."))
+    if counter is not None and counter.center_id != dossier.center_id:
+        raise RatingError(_("Quầy không thuộc trung tâm tiếp nhận hồ sơ."))
+    if Rating.objects.filter(dossier=dossier, channel=channel).exists():
+        raise RatingError(_("Hồ sơ này đã được đánh giá qua kênh này."))
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                dossier=dossier, channel=channel, value=value, comment=comment.strip()[:2000],
+                counter=counter, officer=officer, created_at=at or timezone.now(),
+            )  # fmt: skip
+    except IntegrityError as exc:  # a concurrent rating of the same channel won
+        raise RatingError(_("Hồ sơ này đã được đánh giá qua kênh này.")) from exc
+    refresh_record(dossier=dossier)
+    return rating
