@@ -99,3 +99,10 @@ def test_bad_queries_get_a_vietnamese_422(client, people, params, field, words):
     response = get(client, people.supervisor, **params)
     assert response.status_code == 422
     assert words in response.json()["errors"][field]
+
+
+def test_a_supervisor_attached_to_an_agency_still_sees_everything(client, rows, people):  # noqa: F811
+    """Supervisors see every dossier, read-only (issue 4), and so every figure."""
+    attached = person("giamsat2", "supervisor", agency=people.specialist.agency)
+    everything = get(client, people.supervisor, **MARCH).json()
+    assert get(client, attached, **MARCH).json()["received"] == everything["received"] == 11

@@ -1,7 +1,8 @@
 """`GET /api/v1/reports/kpi`: the Decision 766 figures of a period and scope.
 
-Supervisors and province administrators see everything; a center's director the centers they
-are posted to; an agency leader their agency (and the agencies under it). Anyone else: 403.
+Who sees what: `reports.selectors.reach_of` (supervisors and province administrators
+everything; a center's director the centers they are posted to; an agency leader their agency
+and the agencies under it). Anyone else: 403.
 Rates are fractions in [0, 1], unrounded; a rate with an empty denominator is null.
 """
 
@@ -15,8 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from motcua.accounts.models import Role, User
-from motcua.accounts.selectors import has_province_scope, scoped_agency_ids, scoped_center_ids
+from motcua.accounts.models import User
 from motcua.catalog.models import Field, Procedure
 from motcua.directory.models import AdministrativeUnit, Agency, ServiceCenter
 from motcua.domain import kpi
@@ -41,10 +41,6 @@ class KpiParams(Schema):
     commune: str = ""
 
 
-class ReportDenied(Exception):
-    pass
-
-
 def _date(value: str, name: str, errors: dict[str, str]) -> date | None:
     if not value:
         errors[name] = _("Cần ngày %(name)s (YYYY-MM-DD).") % {"name": name}
@@ -54,19 +50,6 @@ def _date(value: str, name: str, errors: dict[str, str]) -> date | None:
     except ValueError:
         errors[name] = _("Ngày “%(value)s” không hợp lệ (cần dạng YYYY-MM-DD).") % {"value": value}
         return None
-
-
-def _user_scope(user: User) -> selectors.Scope:
-    """What the user may see, as a Scope; ReportDenied for anyone else."""
-    if has_province_scope(user) or (user.role == Role.SUPERVISOR and user.agency_id is None):
-        return selectors.Scope()
-    if user.role == Role.SUPERVISOR:
-        return selectors.Scope(agency_in=frozenset(scoped_agency_ids(user)))
-    if user.role == Role.CENTER_DIRECTOR:
-        return selectors.Scope(center_in=frozenset(scoped_center_ids(user)))
-    if user.role == Role.AGENCY_LEADER and user.agency_id is not None:
-        return selectors.Scope(agency_in=frozenset(scoped_agency_ids(user)))
-    raise ReportDenied(_("Bạn không có quyền xem số liệu giám sát, đánh giá."))
 
 
 def _lookup(params: KpiParams, errors: dict[str, str]) -> dict[str, int]:
@@ -129,10 +112,11 @@ def kpi_view(request: HttpRequest, params: Query[KpiParams]):
     """`from` and `to` (YYYY-MM-DD, both included); optional center, agency (code), field
     (slug), procedure (code), commune (administrative unit code)."""
     user: User = request.auth
-    try:
-        reach = _user_scope(user)
-    except ReportDenied as exc:
-        return Status(403, {"errors": {"__all__": str(exc)}})
+    reach = selectors.reach_of(user)
+    if reach is None:
+        return Status(
+            403, {"errors": {"__all__": _("Bạn không có quyền xem số liệu giám sát, đánh giá.")}}
+        )
     errors: dict[str, str] = {}
     start, end = _date(params.from_, "from", errors), _date(params.to, "to", errors)
     if start and end and start > end:

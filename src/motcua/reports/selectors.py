@@ -15,6 +15,8 @@ from fractions import Fraction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from motcua.accounts.models import Role, User
+from motcua.accounts.selectors import has_province_scope, scoped_agency_ids, scoped_center_ids
 from motcua.catalog.selectors import current_versions
 from motcua.domain import kpi
 from motcua.reports.models import FACT_FIELDS, DossierRecord
@@ -42,6 +44,21 @@ class Scope:
         if self.agency_in is not None:
             qs = qs.filter(agency_id__in=self.agency_in)
         return qs
+
+
+def reach_of(user: User) -> Scope | None:
+    """What the user may see of the figures (None: nothing). Supervisors and province
+    administrators everything (supervisors see every dossier, read-only); a center's director
+    the centers they are posted to; an agency leader their agency and those under it."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if has_province_scope(user) or user.role == Role.SUPERVISOR:
+        return Scope()
+    if user.role == Role.CENTER_DIRECTOR:
+        return Scope(center_in=frozenset(scoped_center_ids(user)))
+    if user.role == Role.AGENCY_LEADER and user.agency_id is not None:
+        return Scope(agency_in=frozenset(scoped_agency_ids(user)))
+    return None
 
 
 def period_of(start: date, end: date, *, now: datetime | None = None) -> kpi.Period:
