@@ -1025,7 +1025,9 @@ def record_postal_delivery(
         and locked.center_id in actor.center_ids
     ):
         raise ActionDenied(
-            _("Tình trạng bưu gửi do cán bộ tiếp nhận hoặc nhân viên bưu chính của Trung tâm cập nhật.")
+            _(
+                "Tình trạng bưu gửi do cán bộ tiếp nhận hoặc nhân viên bưu chính của Trung tâm cập nhật."
+            )
         )
     result = ResultDocument.objects.filter(dossier=locked).first()
     if result is None or result.return_method != ReturnMethod.POST:

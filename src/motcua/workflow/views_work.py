@@ -131,8 +131,10 @@ def _page(
             "read_only": user.role in perms.READ_ONLY_ROLES,
             "now": timezone.now(),
             "postal_form": selectors.may_report_postal_delivery(user, state),
-            "postal_choices": [(PostalStatus.DELIVERED, PostalStatus.DELIVERED.label),
-                               (PostalStatus.RETURNED, PostalStatus.RETURNED.label)],
+            "postal_choices": [
+                (PostalStatus.DELIVERED, PostalStatus.DELIVERED.label),
+                (PostalStatus.RETURNED, PostalStatus.RETURNED.label),
+            ],
         },
         status=status,
     )
