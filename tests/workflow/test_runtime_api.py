@@ -181,3 +181,27 @@ def test_openapi_beside_the_dossier_router():
     body = paths["/api/v1/dossiers/{code}/actions"]["post"]["requestBody"]
     schema = body["content"]["application/json"]["schema"]
     assert "$ref" not in str(schema) and "approve" in str(schema["properties"]["action"])
+
+
+def test_the_postal_status_of_a_result_sent_by_post(api, version, center, people):
+    from motcua.workflow import runtime
+
+    actions, _ = api
+    dossier = receive(version, center, people.reception, timezone.now() - timedelta(days=1),
+                      result_delivery="post", delivery_address="12 Hòa Bình")  # fmt: skip
+    for user, name in [(people.reception, "forward"), (people.specialist, "forward"),
+                       (people.head, "approve"), (people.leader, "approve")]:  # fmt: skip
+        runtime.forward(dossier=dossier, user=user, action_name=name)
+    runtime.record_result(dossier=dossier, user=people.clerk, paper_only=True)
+    response = act(actions, people.reception, dossier.code, action="postal_delivery",
+                   postal_status="delivered")  # fmt: skip
+    assert response.status_code == 409  # not returned by post yet
+    runtime.return_result(dossier=dossier, user=people.reception, method="post",
+                          tracking_number="EB1VN")  # fmt: skip
+    response = act(actions, people.reception, dossier.code, action="postal_delivery",
+                   postal_status="lost")  # fmt: skip
+    assert response.status_code == 422 and "postal_status" in response.json()["errors"]
+    response = act(actions, people.reception, dossier.code, action="postal_delivery",
+                   postal_status="returned", note="Không có người nhận")  # fmt: skip
+    assert response.status_code == 200, response.json()
+    assert ResultDocument.objects.get(dossier=dossier).postal_status == "returned"
