@@ -110,6 +110,11 @@ class ApplicantIn(Schema):
     submitter_phone: str = ""
 
 
+class FeeOptionIn(Schema):
+    fee_id: int  # a catalog line of kind alternative or extra (GET /api/v1/procedures/{code})
+    reason: str = ""
+
+
 class DossierIn(Schema):
     procedure_code: str
     center: str
@@ -123,6 +128,7 @@ class DossierIn(Schema):
     postal_tracking_number: str = ""
     postal_arrived_on: date | None = None
     sets: int = 1
+    fee_options: list[FeeOptionIn] = []
 
 
 class ErrorsOut(Schema):
@@ -186,6 +192,7 @@ class FeeOut(Schema):
     name: str
     amount: int
     exempted: bool
+    kind: str  # standard / alternative / extra
 
 
 class DossierOut(Schema):
@@ -455,6 +462,32 @@ def _submit_online(*, user: User, version, center: ServiceCenter, payload: Dossi
             raise
 
 
+def _apply_fee_options(user: User, dossier: Dossier, options: list[FeeOptionIn]) -> None:
+    """Alternative rates / extra lines the officer chose; an error names the option."""
+    from motcua.catalog.models import Fee
+    from motcua.payments.services import PaymentError, apply_fee_option
+
+    try:
+        for i, option in enumerate(options):
+            field = f"fee_options[{i}]"
+            fee = Fee.objects.filter(
+                pk=option.fee_id, version_id=dossier.procedure_version_id
+            ).first()
+            if fee is None:
+                raise ApiError(
+                    422, {f"{field}.fee_id": _("Khoản thu không thuộc thủ tục của hồ sơ.")}
+                )
+            try:
+                apply_fee_option(dossier=dossier, officer=user, fee=fee, reason=option.reason,
+                                 at=dossier.received_at or dossier.created_at)  # fmt: skip
+            except PaymentError as exc:
+                key = f"{field}.reason" if not option.reason.strip() else field
+                raise ApiError(422, {key: str(exc)}) from exc
+    except ApiError:
+        _delete_files(_stored_files(dossier))  # the rows go with the rollback
+        raise
+
+
 def _create(user: User, data: Any, created_files: list[str]) -> tuple[int, dict]:
     """Check the payload and file the dossier; raises ApiError (nothing stored) on failure."""
     payload = _parse(data)
@@ -481,7 +514,13 @@ def _create(user: User, data: Any, created_files: list[str]) -> tuple[int, dict]
             )
         if payload.decision is None:
             errors["decision"] = _("Cần chọn quyết định: receive, supplement hoặc refuse.")
+        if payload.fee_options and payload.decision == "refuse":
+            errors["fee_options"] = _("Hồ sơ bị từ chối tiếp nhận không áp dụng phí, lệ phí.")
     else:
+        if payload.fee_options:
+            errors["fee_options"] = _(
+                "Mức thu thay thế, khoản thu thêm do cán bộ tiếp nhận áp dụng."
+            )
         if payload.channel != Channel.ONLINE:
             errors["channel"] = _("Công dân nộp hồ sơ trực tuyến (channel “online”).")
         if payload.decision is not None:
@@ -492,15 +531,17 @@ def _create(user: User, data: Any, created_files: list[str]) -> tuple[int, dict]
     applicant = _applicant(payload.applicant)
     try:
         if is_officer:
-            dossier = services.intake(
-                version=version, center=center, officer=user, applicant=applicant,
-                components=components, decision=payload.decision, channel=payload.channel,
-                reason=payload.reason,
-                result_delivery=payload.result_delivery or ResultDelivery.COUNTER,
-                delivery_address=payload.delivery_address,
-                postal_tracking_number=payload.postal_tracking_number,
-                postal_arrived_on=payload.postal_arrived_on, sets=payload.sets,
-            )  # fmt: skip
+            with transaction.atomic():  # the dossier and its fee options, or nothing
+                dossier = services.intake(
+                    version=version, center=center, officer=user, applicant=applicant,
+                    components=components, decision=payload.decision, channel=payload.channel,
+                    reason=payload.reason,
+                    result_delivery=payload.result_delivery or ResultDelivery.COUNTER,
+                    delivery_address=payload.delivery_address,
+                    postal_tracking_number=payload.postal_tracking_number,
+                    postal_arrived_on=payload.postal_arrived_on, sets=payload.sets,
+                )  # fmt: skip
+                _apply_fee_options(user, dossier, payload.fee_options)
         else:
             dossier = _submit_online(
                 user=user, version=version, center=center, payload=payload,
@@ -620,7 +661,8 @@ def _detail(dossier: Dossier) -> dict:
             for c in dossier.components.select_related("component").prefetch_related("files")
         ],
         "fees": [
-            {"name": f.name, "amount": f.amount, "exempted": f.exempted} for f in dossier.fees.all()
+            {"name": f.name, "amount": f.amount, "exempted": f.exempted, "kind": f.kind}
+            for f in dossier.fees.all()
         ],
         "notices": _notices(dossier),
     }

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
-from motcua.catalog.models import Channel, ProcedureVersion
+from motcua.catalog.models import Channel, FeeKind, ProcedureVersion
 from motcua.core.sequences import next_number
 from motcua.directory.models import Agency, ReceptionPoint, ServiceCenter
 from motcua.directory.selectors import calendar_for_center
@@ -190,14 +190,13 @@ def _receiving_agency(version: ProcedureVersion, center: ServiceCenter) -> Agenc
 
 
 def _fees_for(version: ProcedureVersion, applicant_type: str, channel: str) -> list[DossierFee]:
-    lines = []
-    for fee in version.fees.all():
-        if fee.applicant_type and fee.applicant_type != applicant_type:
-            continue
-        if fee.channel and fee.channel != channel:
-            continue
-        lines.append(DossierFee(name=fee.name, amount=fee.amount))
-    return lines
+    """The standard lines that match; alternative rates and extra lines are charged only
+    when an officer applies them (motcua.payments.services.apply_fee_option)."""
+    return [
+        DossierFee(name=fee.name, amount=fee.amount, source=fee, kind=fee.kind)
+        for fee in version.fees.all()
+        if fee.kind == FeeKind.STANDARD and fee.applies_to(applicant_type, channel)
+    ]
 
 
 def _save_files(
