@@ -186,3 +186,34 @@ def test_citizens_cannot_choose_fee_options(client, version):
     response = post(client, bearer(citizen), data)
     assert response.status_code == 422
     assert "cán bộ tiếp nhận" in response.json()["errors"]["fee_options"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_applying_the_same_rate_at_once_charge_it_once(dossier, center, officer):
+    import threading
+
+    from django.db import connection
+
+    second = factories.officer(center, username="quay2")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def apply(user):
+        try:
+            barrier.wait()
+            apply_fee_option(dossier=dossier, officer=user, fee=catalog_fee(STUDENT),
+                             reason=f"Sinh viên ({user.username})")  # fmt: skip
+            outcomes.append("applied")
+        except PaymentError as exc:
+            outcomes.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=apply, args=(u,)) for u in (officer, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["applied", f"“{STUDENT}” đã được áp dụng cho hồ sơ."]
+    assert dossier.fees.filter(kind="alternative").count() == 1
+    assert selectors.amount_due(dossier) == 100000

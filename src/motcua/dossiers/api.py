@@ -462,32 +462,6 @@ def _submit_online(*, user: User, version, center: ServiceCenter, payload: Dossi
             raise
 
 
-def _apply_fee_options(user: User, dossier: Dossier, options: list[FeeOptionIn]) -> None:
-    """Alternative rates / extra lines the officer chose; an error names the option."""
-    from motcua.catalog.models import Fee
-    from motcua.payments.services import PaymentError, apply_fee_option
-
-    try:
-        for i, option in enumerate(options):
-            field = f"fee_options[{i}]"
-            fee = Fee.objects.filter(
-                pk=option.fee_id, version_id=dossier.procedure_version_id
-            ).first()
-            if fee is None:
-                raise ApiError(
-                    422, {f"{field}.fee_id": _("Khoản thu không thuộc thủ tục của hồ sơ.")}
-                )
-            try:
-                apply_fee_option(dossier=dossier, officer=user, fee=fee, reason=option.reason,
-                                 at=dossier.received_at or dossier.created_at)  # fmt: skip
-            except PaymentError as exc:
-                key = f"{field}.reason" if not option.reason.strip() else field
-                raise ApiError(422, {key: str(exc)}) from exc
-    except ApiError:
-        _delete_files(_stored_files(dossier))  # the rows go with the rollback
-        raise
-
-
 def _create(user: User, data: Any, created_files: list[str]) -> tuple[int, dict]:
     """Check the payload and file the dossier; raises ApiError (nothing stored) on failure."""
     payload = _parse(data)
@@ -514,8 +488,6 @@ def _create(user: User, data: Any, created_files: list[str]) -> tuple[int, dict]
             )
         if payload.decision is None:
             errors["decision"] = _("Cần chọn quyết định: receive, supplement hoặc refuse.")
-        if payload.fee_options and payload.decision == "refuse":
-            errors["fee_options"] = _("Hồ sơ bị từ chối tiếp nhận không áp dụng phí, lệ phí.")
     else:
         if payload.fee_options:
             errors["fee_options"] = _(
@@ -531,17 +503,17 @@ def _create(user: User, data: Any, created_files: list[str]) -> tuple[int, dict]
     applicant = _applicant(payload.applicant)
     try:
         if is_officer:
-            with transaction.atomic():  # the dossier and its fee options, or nothing
-                dossier = services.intake(
-                    version=version, center=center, officer=user, applicant=applicant,
-                    components=components, decision=payload.decision, channel=payload.channel,
-                    reason=payload.reason,
-                    result_delivery=payload.result_delivery or ResultDelivery.COUNTER,
-                    delivery_address=payload.delivery_address,
-                    postal_tracking_number=payload.postal_tracking_number,
-                    postal_arrived_on=payload.postal_arrived_on, sets=payload.sets,
-                )  # fmt: skip
-                _apply_fee_options(user, dossier, payload.fee_options)
+            dossier = services.intake(
+                version=version, center=center, officer=user, applicant=applicant,
+                components=components, decision=payload.decision, channel=payload.channel,
+                reason=payload.reason,
+                result_delivery=payload.result_delivery or ResultDelivery.COUNTER,
+                delivery_address=payload.delivery_address,
+                postal_tracking_number=payload.postal_tracking_number,
+                postal_arrived_on=payload.postal_arrived_on, sets=payload.sets,
+                fee_options=[services.FeeOption(fee_id=o.fee_id, reason=o.reason)
+                             for o in payload.fee_options],
+            )  # fmt: skip
         else:
             dossier = _submit_online(
                 user=user, version=version, center=center, payload=payload,

@@ -1,5 +1,7 @@
-"""Printed forms as PDF and as a print page — Mẫu 01/02/03 of intake, and the workflow's
-Mẫu 05 control slip, Mẫu 04 apology and stop notice — and the log book (Mẫu 06) export."""
+"""Printed forms (Mẫu 01/02/03 as PDF and as a print page) and the log book (Mẫu 06) export.
+
+`dossier_or_404` and `safe_next` are shared with the workflow's forms (Mẫu 04/05, stop
+notice: motcua.workflow.document_views), which join the "documents" URL namespace."""
 
 from datetime import date
 
@@ -14,15 +16,13 @@ from django.views.decorators.http import require_GET
 
 from motcua.directory.models import Agency
 from motcua.dossiers import documents, logbook
-from motcua.dossiers.models import Notice
+from motcua.dossiers.models import Dossier, Notice
 from motcua.dossiers.selectors import dossier_for
-from motcua.workflow import documents as workflow_documents
-from motcua.workflow.models import Apology, Withdrawal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _dossier_or_404(request: HttpRequest, ref: str):
+def dossier_or_404(request: HttpRequest, ref: str) -> Dossier:
     """A dossier the user may see; 404 for anything else (reveals nothing)."""
     try:
         dossier = dossier_for(request.user, code=ref)
@@ -35,7 +35,7 @@ def _dossier_or_404(request: HttpRequest, ref: str):
 
 def _notice_or_404(request: HttpRequest, ref: str, notice_id: int) -> Notice:
     """The notice of a dossier the user may see; 404 for anything else (reveals nothing)."""
-    dossier = _dossier_or_404(request, ref)
+    dossier = dossier_or_404(request, ref)
     notice = dossier.notices.select_related("issued_by").filter(pk=notice_id).first()
     if notice is None:
         raise Http404(_("Không tìm thấy phiếu."))
@@ -71,101 +71,23 @@ def notice_print(request: HttpRequest, ref: str, notice_id: int) -> HttpResponse
         lookup_url=_lookup_url(request, notice),
         screen=True,
         pdf_url=reverse("documents:notice-pdf", args=[ref, notice.pk]),
-        back_url=request.GET.get("next", "") if _safe_next(request) else "",
+        back_url=safe_next(request),
     )
     response = HttpResponse(html)
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _safe_next(request: HttpRequest) -> bool:
+def safe_next(request: HttpRequest) -> str:
+    """The `next` page to link back to, if it is on this site ("" otherwise)."""
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.GET.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(
+    if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-
-
-# --- the workflow's forms: Mẫu 05, Mẫu 04, the stop notice -------------------------------
-
-_FORM_URLS = {
-    workflow_documents.CONTROL_SLIP: "documents:control-slip-pdf",
-    workflow_documents.APOLOGY: "documents:apology-pdf",
-    workflow_documents.WITHDRAWAL: "documents:withdrawal-pdf",
-}
-
-
-def _form_subject(request: HttpRequest, ref: str, kind: str):
-    """(dossier, what the form is drawn from); 404 when the dossier has no such form."""
-    dossier = _dossier_or_404(request, ref)
-    if kind == workflow_documents.CONTROL_SLIP:
-        return dossier, dossier
-    model = Apology if kind == workflow_documents.APOLOGY else Withdrawal
-    subject = model.objects.select_related("issued_by").filter(dossier=dossier).first()
-    if subject is None:
-        raise Http404(_("Không tìm thấy phiếu."))
-    subject.dossier = dossier
-    return dossier, subject
-
-
-def _form_pdf(request: HttpRequest, ref: str, kind: str) -> HttpResponse:
-    dossier, subject = _form_subject(request, ref, kind)
-    pdf = workflow_documents.render_form_pdf(
-        kind, subject, base_url=request.build_absolute_uri("/")
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = workflow_documents.form_filename(kind, dossier)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _form_print(request: HttpRequest, ref: str, kind: str) -> HttpResponse:
-    _, subject = _form_subject(request, ref, kind)
-    html = workflow_documents.render_form_html(
-        kind, subject, screen=True, pdf_url=reverse(_FORM_URLS[kind], args=[ref]),
-        back_url=request.GET.get("next", "") if _safe_next(request) else "",
-    )  # fmt: skip
-    response = HttpResponse(html)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@require_GET
-@login_required
-def control_slip_pdf(request: HttpRequest, ref: str) -> HttpResponse:
-    return _form_pdf(request, ref, workflow_documents.CONTROL_SLIP)
-
-
-@require_GET
-@login_required
-def control_slip_print(request: HttpRequest, ref: str) -> HttpResponse:
-    return _form_print(request, ref, workflow_documents.CONTROL_SLIP)
-
-
-@require_GET
-@login_required
-def apology_pdf(request: HttpRequest, ref: str) -> HttpResponse:
-    return _form_pdf(request, ref, workflow_documents.APOLOGY)
-
-
-@require_GET
-@login_required
-def apology_print(request: HttpRequest, ref: str) -> HttpResponse:
-    return _form_print(request, ref, workflow_documents.APOLOGY)
-
-
-@require_GET
-@login_required
-def withdrawal_pdf(request: HttpRequest, ref: str) -> HttpResponse:
-    return _form_pdf(request, ref, workflow_documents.WITHDRAWAL)
-
-
-@require_GET
-@login_required
-def withdrawal_print(request: HttpRequest, ref: str) -> HttpResponse:
-    return _form_print(request, ref, workflow_documents.WITHDRAWAL)
+    ):
+        return target
+    return ""
 
 
 # --- log book (Sổ theo dõi hồ sơ, Mẫu 06) --------------------------------------------------

@@ -5,12 +5,11 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.catalog.models import Fee, FeeKind
 from motcua.dossiers.models import Dossier, DossierFee
-from motcua.dossiers.selectors import dossiers_visible_to
+from motcua.dossiers.selectors import dossiers_visible_to, fee_option_problem
 from motcua.payments.models import Payment, PaymentMethod, PaymentStatus
 
 
@@ -85,40 +84,6 @@ def fee_summary(dossier: Dossier) -> FeeSummary:
 
 
 # --- alternative rates and extra lines (catalog.models.FeeKind) -------------------------------
-
-
-def fee_option_problem(*, dossier: Dossier, fee: Fee) -> str | None:
-    """Why the catalog line `fee` cannot be applied to the dossier now (None: it can)."""
-    if fee.version_id != dossier.procedure_version_id:
-        return _("Khoản thu không thuộc thủ tục (phiên bản) của hồ sơ.")
-    if fee.kind == FeeKind.STANDARD:
-        return _(
-            "“%(name)s” là mức thu chuẩn, được tính khi tiếp nhận; chỉ chọn mức thu thay thế "
-            "hoặc khoản thu thêm."
-        ) % {"name": fee.name}
-    if not fee.applies_to(dossier.applicant_type, dossier.channel):
-        return _("“%(name)s” không áp dụng cho người nộp hoặc kênh nộp của hồ sơ này.") % {
-            "name": fee.name
-        }
-    if dossier.fees.filter(source=fee, exempted=False).exists():
-        return _("“%(name)s” đã được áp dụng cho hồ sơ.") % {"name": fee.name}
-    if fee.kind == FeeKind.ALTERNATIVE and not replaced_line(dossier, fee):
-        return _("Hồ sơ không có khoản thu “%(name)s” đang tính để thay bằng mức này.") % {
-            "name": fee.replaces.name if fee.replaces_id else "…"
-        }
-    return None
-
-
-def replaced_line(dossier: Dossier, fee: Fee) -> DossierFee | None:
-    if fee.replaces_id is None:
-        return None
-    return (
-        DossierFee.objects.filter(
-            dossier=dossier, source_id=fee.replaces_id, kind=FeeKind.STANDARD, exempted=False
-        )
-        .order_by("id")
-        .first()
-    )
 
 
 def fee_options(dossier: Dossier) -> list[Fee]:

@@ -6,9 +6,9 @@ Every change appends a DossierEvent ("fee_exempted", "fee_restored", "fee_altern
 "fee_extra", "fee_paid").
 
 Alternative rates and extra lines of the catalog (`catalog.models.FeeKind`) are not charged at
-intake; `apply_fee_option` charges one on the officer's word, with the reason: an alternative
-rate replaces its standard line (that line is marked exempted with the reason, as a
-reduction would be, so both rates stay visible), an extra line is added.
+intake unless the officer chooses them there; `apply_fee_option` charges one later, on the
+officer's word, with the reason (the lines are written by `dossiers.services.apply_catalog_fee`,
+as at intake).
 """
 
 import logging
@@ -25,7 +25,8 @@ from motcua.accounts.models import STAFF_ROLES, Role, User
 from motcua.catalog.models import Fee, FeeKind
 from motcua.domain.dossier_status import Status
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFee
-from motcua.dossiers.selectors import dossiers_visible_to
+from motcua.dossiers.selectors import dossiers_visible_to, fee_option_problem, replaced_line
+from motcua.dossiers.services import IntakeError, apply_catalog_fee, missing_fee_reason
 from motcua.payments.models import Payment, PaymentCallbackLog, PaymentMethod, PaymentStatus
 from motcua.payments.providers.base import (
     CallbackOutcome,
@@ -33,12 +34,7 @@ from motcua.payments.providers.base import (
     ProviderNotConfigured,
     VerifiedResult,
 )
-from motcua.payments.selectors import (
-    amount_charged,
-    amount_paid,
-    fee_option_problem,
-    replaced_line,
-)
+from motcua.payments.selectors import amount_charged, amount_paid
 
 logger = logging.getLogger("motcua.payments")
 
@@ -250,7 +246,7 @@ def apply_fee_option(
     flight, and when the dossier would owe less than it has already paid.
     """
     at = at or timezone.now()
-    reason = _reason(reason, _("Cần ghi rõ lý do áp dụng (ví dụ: thuộc hộ nghèo)."))
+    reason = _reason(reason, missing_fee_reason())
     dossier = _lock(dossier)
     _check_officer(officer, dossier)
     fee = Fee.objects.select_related("replaces").get(pk=fee.pk)
@@ -263,12 +259,9 @@ def apply_fee_option(
     if problem:
         raise PaymentError(problem)
     _no_payment_in_flight(dossier, at)
-    replaced = None
-    data = {"fee": fee.pk, "name": fee.name, "amount": fee.amount, "reason": reason}
     if fee.kind == FeeKind.ALTERNATIVE:
-        replaced = DossierFee.objects.select_for_update().get(pk=replaced_line(dossier, fee).pk)
         paid = amount_paid(dossier)
-        after = amount_charged(dossier) - replaced.amount + fee.amount
+        after = amount_charged(dossier) - replaced_line(dossier, fee).amount + fee.amount
         if paid > after:
             raise PaymentError(
                 _(
@@ -277,20 +270,10 @@ def apply_fee_option(
                 )
                 % {"paid": vnd(paid), "after": vnd(after)}
             )
-        replaced.exempted = True
-        replaced.exemption_reason = _("Áp dụng mức thu thay thế “%(name)s”: %(reason)s") % {
-            "name": fee.name, "reason": reason,
-        }  # fmt: skip
-        replaced.save(update_fields=["exempted", "exemption_reason"])
-        data.update(replaced=replaced.pk, replaced_amount=replaced.amount)
-    line = DossierFee.objects.create(
-        dossier=dossier, name=fee.name, amount=fee.amount, source=fee, kind=fee.kind,
-        applied_reason=reason,
-    )  # fmt: skip
-    data["line"] = line.pk
-    action = "fee_alternative" if fee.kind == FeeKind.ALTERNATIVE else "fee_extra"
-    _event(dossier, action=action, actor=officer, at=at, **data)
-    return line
+    try:
+        return apply_catalog_fee(dossier=dossier, fee=fee, reason=reason, actor=officer, at=at)
+    except IntakeError as exc:
+        raise PaymentError(str(exc)) from exc
 
 
 # --- counter payment ------------------------------------------------------------------------
