@@ -174,6 +174,12 @@ def test_a_bad_fee_option_stores_nothing(client, version, officer, settings):
     }
     response = post(client, token, body(fee_options=[{"fee_id": 999999, "reason": "x"}]))
     assert "không thuộc thủ tục" in response.json()["errors"]["fee_options[0].fee_id"]
+    refusal = body(decision="refuse", reason="Không thuộc thẩm quyền",
+                   fee_options=[{"fee_id": catalog_fee(STUDENT).pk, "reason": "SV"}])  # fmt: skip
+    response = post(client, token, refusal)
+    assert response.json()["errors"] == {
+        "fee_options": "Hồ sơ bị từ chối tiếp nhận không áp dụng phí, lệ phí."
+    }
     assert not Dossier.objects.exists() and not DossierFee.objects.exists()
     root = settings.MEDIA_ROOT
     assert not (root.exists() and any(p.is_file() for p in root.rglob("*")))
