@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from motcua.api import api
+from motcua.dossiers import urls_documents
+from motcua.workflow import urls_documents as workflow_documents
 
 admin.site.site_header = _("motcua — Quản trị Trung tâm Phục vụ hành chính công")
 admin.site.site_title = _("motcua quản trị")
@@ -14,7 +16,14 @@ urlpatterns = [
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.portal.urls")),
     path("quay/", include("motcua.dossiers.urls_counter")),
-    path("ho-so/", include("motcua.dossiers.urls_documents")),
+    # One "documents" namespace for every printed form: intake's (Mẫu 01/02/03, log book) and
+    # the workflow's (Mẫu 04/05, stop notice), so no app imports a later one.
+    path(
+        "ho-so/",
+        include(
+            (urls_documents.urlpatterns + workflow_documents.urlpatterns, urls_documents.app_name)
+        ),
+    ),
     path("tra-cuu/", include("motcua.dossiers.urls_lookup")),
     path("", include("motcua.queueing.urls_public")),
     path("quay-so/", include("motcua.queueing.urls_console")),

@@ -620,6 +620,8 @@ def test_exported_workbook_layout(tmp_path):
         "applicant_type",
         "channel",
         "note",
+        "kind",
+        "replaces",
     ]
     header = [c.value for c in workbook["procedures"][1]]
     row = dict(zip(header, [c.value for c in workbook["procedures"][4]], strict=True))

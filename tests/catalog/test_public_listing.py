@@ -46,9 +46,12 @@ def test_api_detail_has_components_fees_and_time_limit(client, catalog):
     assert float(body["time_limit_days"]) == 10
     assert [c["name"] for c in body["components"]] == ["Tờ khai theo mẫu", "Bản sao CCCD"]
     assert body["components"][1]["required"] is False
-    assert body["fees"] == [
-        {"name": "Lệ phí", "amount": 50000, "applicant_type": None, "channel": None}
-    ]
+    (fee,) = body["fees"]
+    assert isinstance(fee.pop("id"), int)
+    assert fee == {
+        "name": "Lệ phí", "amount": 50000, "applicant_type": None, "channel": None,
+        "kind": "standard", "replaces": None,
+    }  # fmt: skip
     assert body["version"] == 1
 
 
@@ -99,6 +102,23 @@ def test_detail_page_free_procedure_and_legal_basis(client, catalog):
     assert "Không thu phí, lệ phí." in html
     assert "Luật Hộ tịch 2014" in html
     assert "Giấy khai sinh" in html
+
+
+def test_detail_page_shows_alternative_rates_and_extra_lines_as_such(client, catalog):
+    from motcua.catalog.specs import FeeSpec
+
+    factories.procedure(
+        "2.000488", "Cấp Phiếu lý lịch tư pháp (mức thu khác)", days="10",
+        fees=(FeeSpec(name="Phí cấp Phiếu", amount=200000),
+              FeeSpec(name="Phí cấp Phiếu (hộ nghèo)", amount=100000, kind="alternative",
+                      replaces="Phí cấp Phiếu", note="có xác nhận hộ nghèo"),
+              FeeSpec(name="Phí cấp từ Phiếu thứ 3", amount=5000, kind="extra")),
+    )  # fmt: skip
+    html = client.get("/thu-tuc/2.000488/").content.decode()
+    assert "Mức thu thay thế cho “Phí cấp Phiếu”, áp dụng cho đối tượng được hưởng" in html
+    assert "(có xác nhận hộ nghèo)" in html
+    assert "Thu thêm khi phát sinh" in html
+    assert html.count("Mọi đối tượng") == 3
 
 
 def test_detail_page_unknown_code_is_404(client, catalog):

@@ -424,7 +424,9 @@ def test_the_receiving_officer_reads_the_dossier(client, officer, received):
     assert VALID_ID not in response.content.decode() and PHONE not in response.content.decode()
     assert [c["provided"] for c in data["components"]] == [True, False]
     assert data["components"][0]["files"][0]["sha256"] == hashlib.sha256(PDF).hexdigest()
-    assert data["fees"] == [{"name": "Lệ phí", "amount": 50000, "exempted": False}]
+    assert data["fees"] == [
+        {"name": "Lệ phí", "amount": 50000, "exempted": False, "kind": "standard"}
+    ]
     assert data["notices"] == received["notices"]
     assert data["due_at"] == received["due_at"]
 

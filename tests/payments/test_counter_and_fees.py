@@ -144,9 +144,9 @@ def test_exemption_by_someone_not_allowed(dossier, owner):
     assert selectors.amount_due(dossier) == 50000
 
 
-def test_alternative_rates_are_all_copied_today(center, officer, monday_9am):
-    """Documents the overcharge the lead fixes in dossiers: an alternative (reduced) rate is
-    charged on top of the standard one; here the officer exempts the line that does not apply."""
+def test_a_reduced_rate_listed_as_a_standard_line_is_still_charged(center, officer, monday_9am):
+    """A catalog that lists a reduced rate as a plain (standard) line charges it; marking it
+    `kind: alternative` (tests/payments/test_fee_options.py) is what stops that."""
     factories.agency()
     version, _ = factories.procedure(
         "2.000488", "Cấp Phiếu lý lịch tư pháp", days="10",
@@ -157,7 +157,7 @@ def test_alternative_rates_are_all_copied_today(center, officer, monday_9am):
         version=version, center=center, officer=officer, applicant=factories.applicant(),
         components=factories.all_components(version), decision="receive", at=monday_9am,
     )  # fmt: skip
-    assert selectors.amount_due(dossier) == 300000  # both rates: overcharged
+    assert selectors.amount_due(dossier) == 300000
     student_rate = DossierFee.objects.get(dossier=dossier, amount=100000)
     exempt_fee(fee=student_rate, officer=officer, reason="Không phải học sinh, sinh viên")
     assert selectors.amount_due(dossier) == 200000

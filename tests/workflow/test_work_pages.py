@@ -107,6 +107,8 @@ def test_the_whole_life_through_the_dossier_page(client, dossier, people, versio
     html = client.get(f"/xu-ly/ho-so/{dossier.code}/").content.decode()
     assert "Đã thực hiện: Trả kết quả." in html
     assert "Trần Văn Dân" in html and "Trước hạn" in html
+    assert f"/ho-so/{dossier.code}/phieu-kiem-soat/" in html  # Mẫu 05
+    assert f"/ho-so/{dossier.code}/phieu-kiem-soat.pdf" in html
     assert "actions-title" not in html  # nothing left to do
     # Staff may download the result file.
     response = client.get(f"/xu-ly/ho-so/{dossier.code}/ket-qua/")
@@ -176,6 +178,8 @@ def test_an_apology_with_a_bad_date_keeps_the_input(client, dossier, people):
     assert response.status_code == 302
     apology = fresh(dossier).apology
     assert apology.new_due_at == new_due.replace(second=0, microsecond=0)
+    html = page_of(client, people.leader, dossier).content.decode()
+    assert f"/ho-so/{dossier.code}/xin-loi/" in html and apology.number in html
 
 
 def test_supervisors_read_without_actions_and_outsiders_get_404(client, dossier, people):

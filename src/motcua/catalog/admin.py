@@ -3,7 +3,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog import services
-from motcua.catalog.models import Component, Fee, Field, Procedure, ProcedureVersion, Synonym
+from motcua.catalog.models import (
+    Component,
+    Fee,
+    FeeKind,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    Synonym,
+)
 from motcua.core.admin import ScopedAdmin
 
 
@@ -28,8 +36,18 @@ class ComponentInline(admin.TabularInline):
 
 class FeeInline(admin.TabularInline):
     model = Fee
+    fk_name = "version"
     extra = 0
-    fields = ("position", "name", "amount", "applicant_type", "channel", "note")
+    fields = ("position", "name", "amount", "kind", "replaces", "applicant_type", "channel", "note")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "replaces":
+            # The standard lines of the version being edited (none while it is being created).
+            version_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Fee.objects.filter(
+                version_id=version_id or None, kind=FeeKind.STANDARD
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ProcedureVersionForm(forms.ModelForm):

@@ -38,10 +38,13 @@ class ComponentOut(Schema):
 
 
 class FeeOut(Schema):
+    id: int  # what `fee_options[].fee_id` of POST /api/v1/dossiers names
     name: str
     amount: int
     applicant_type: str | None
     channel: str | None
+    kind: str  # standard / alternative (applied on request) / extra (added on request)
+    replaces: int | None  # an alternative: the id of the standard line it replaces
 
 
 class ProcedureDetail(ProcedureSummary):
@@ -129,10 +132,13 @@ def detail(request, code: str):
         ],
         fees=[
             {
+                "id": f.pk,
                 "name": f.name,
                 "amount": f.amount,
                 "applicant_type": f.applicant_type or None,
                 "channel": f.channel or None,
+                "kind": f.kind,
+                "replaces": f.replaces_id,
             }
             for f in version.fees.all()
         ],

@@ -15,7 +15,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -36,6 +36,7 @@ from motcua.catalog.models import (
     Channel,
     Component,
     Fee,
+    FeeKind,
     Field,
     OnlineLevel,
     Procedure,
@@ -164,7 +165,8 @@ PROCEDURE_KEYS = (
     "effective_from",
 )
 COMPONENT_KEYS = ("name", "required", "copies", "original", "note")
-FEE_KEYS = ("name", "amount", "applicant_type", "channel", "note")
+FEE_KEYS = ("name", "amount", "applicant_type", "channel", "note", "kind", "replaces")
+FEE_KINDS = tuple(FeeKind.values)
 _FIELD_RANK = {
     key: i
     for i, key in enumerate(dict.fromkeys(("procedure_code", *PROCEDURE_KEYS, *COMPONENT_KEYS)))
@@ -508,16 +510,82 @@ class _Checker:
         note = self.text(
             rec, "note", max_length=_max_length(Fee, "note"), required=False, blank=True
         )
+        kind = self.fee_kind(rec)
+        replaces = self.text(
+            rec, "replaces", max_length=_max_length(Fee, "name"), required=False, blank=True
+        )
         if self.count > before:
             return None
-        assert name is not None and amount is not None
+        assert name is not None and amount is not None and kind
         return FeeSpec(
             name=name,
             amount=amount,
             applicant_type=applicant_type or "",
             channel=channel or "",
             note=note or "",
+            kind=kind,
+            replaces=replaces or "",
         )
+
+    def fee_kind(self, rec: _Record) -> str | None:
+        value = self._get(rec, "kind", required=False)
+        if value is _MISSING or value is None or value == "":
+            return FeeKind.STANDARD.value
+        if isinstance(value, str) and value.strip() in FEE_KINDS:
+            return value.strip()
+        self.problem(
+            rec,
+            "kind",
+            _(
+                "loại khoản thu “%(value)s” không hợp lệ; chỉ nhận: standard (mức thu), "
+                "alternative (mức thu thay thế cho đối tượng được áp dụng), "
+                "extra (khoản thu thêm khi phát sinh)"
+            )
+            % {"value": value},
+        )
+        return None
+
+    def fee_replacements(
+        self, records: Sequence[_Record], specs: list[FeeSpec | None]
+    ) -> list[FeeSpec | None]:
+        """Each alternative rate names the standard line it replaces (`replaces`); with a
+        single standard line in the procedure the name may be left out."""
+        standard = list(
+            dict.fromkeys(s.name for s in specs if s is not None and s.kind == FeeKind.STANDARD)
+        )
+        resolved: list[FeeSpec | None] = []
+        for rec, spec in zip(records, specs, strict=True):
+            if spec is None:
+                resolved.append(None)
+                continue
+            if spec.kind != FeeKind.ALTERNATIVE:
+                if spec.replaces:
+                    self.problem(
+                        rec,
+                        "replaces",
+                        _("chỉ mức thu thay thế (kind “alternative”) mới ghi khoản thu được thay"),
+                    )
+                resolved.append(spec)
+                continue
+            if spec.replaces and spec.replaces not in standard:
+                self.problem(
+                    rec,
+                    "replaces",
+                    _("thủ tục không có mức thu chuẩn (standard) tên “%(name)s”")
+                    % {"name": spec.replaces},
+                )
+            elif not spec.replaces and len(standard) == 1:
+                spec = replace(spec, replaces=standard[0])
+            elif not spec.replaces:
+                self.problem(
+                    rec,
+                    "replaces",
+                    _("mức thu thay thế cần ghi tên mức thu chuẩn được thay (replaces)")
+                    if standard
+                    else _("thủ tục không có mức thu chuẩn (standard) nào để thay"),
+                )
+            resolved.append(spec)
+        return resolved
 
     def procedure(
         self, rec: _Record, components: Sequence[_Record], fees: Sequence[_Record]
@@ -576,7 +644,7 @@ class _Checker:
         postal_return = self.boolean(rec, "postal_return", default=True)
         effective_from = self.date_value(rec, "effective_from")
         component_specs = [self.component(c) for c in components]
-        fee_specs = [self.fee(f) for f in fees]
+        fee_specs = self.fee_replacements(fees, [self.fee(f) for f in fees])
 
         spec = None
         if self.count == before:
@@ -792,6 +860,8 @@ _SHEETS: dict[str, tuple[tuple[str, str, bool], ...]] = {
         ("applicant_type", "choice", False),
         ("channel", "choice", False),
         ("note", "text", False),
+        ("kind", "choice", False),
+        ("replaces", "text", False),
     ),
 }
 
@@ -1067,6 +1137,8 @@ def procedure_data(version: ProcedureVersion) -> dict[str, Any]:
                 "applicant_type": f.applicant_type or None,
                 "channel": f.channel or None,
                 "note": f.note,
+                "kind": f.kind,
+                "replaces": f.replaces or None,
             }
             for f in spec.fees
         ],
@@ -1133,6 +1205,7 @@ _WIDTHS = {
     "amount": 14,
     "applicant_type": 16,
     "channel": 12,
+    "replaces": 40,
 }
 
 _CHOICES_FOR = {
@@ -1143,6 +1216,7 @@ _CHOICES_FOR = {
     ("components", "original"): FORMS,
     ("fees", "applicant_type"): APPLICANT_TYPES,
     ("fees", "channel"): CHANNELS,
+    ("fees", "kind"): FEE_KINDS,
 }
 
 
@@ -1168,7 +1242,11 @@ def _help(sheet: str, column: str) -> str:
         "service_code": _("Mã dịch vụ công, ví dụ 1.001193.000.00.00.H12; có thể để trống"),
         "note": _("Ghi chú"),
         "level": _("province (cấp tỉnh) hoặc commune (cấp xã)"),
-        "kind": _("Loại cơ quan: %(values)s") % {"values": _allowed(AGENCY_KINDS)},
+        "kind": _("Loại cơ quan: %(values)s") % {"values": _allowed(AGENCY_KINDS)}
+        if sheet == "agencies"
+        else _(
+            "standard (mức thu), alternative (mức thu thay thế), extra (thu thêm); trống = standard"
+        ),
         "agency_code": _("Mã cơ quan thực hiện (trang agencies hoặc đã có)"),
         "time_limit_days": _("Số ngày làm việc; 0 = trong ngày; cho phép 0,5"),
         "channels": _("Cách nộp, cách nhau bởi dấu phẩy: counter, online, postal"),
@@ -1184,6 +1262,7 @@ def _help(sheet: str, column: str) -> str:
         "amount": _("Mức thu (đồng), số nguyên"),
         "applicant_type": _("individual hoặc organization; trống = mọi đối tượng"),
         "channel": _("counter, online hoặc postal; trống = mọi kênh"),
+        "replaces": _("Với mức thu thay thế: tên mức thu chuẩn được thay"),
     }
     return texts.get(column, "")
 
@@ -1240,6 +1319,8 @@ def _excel_rows(data: dict[str, Any]) -> dict[str, list[list[Any]]]:
                     f.get("applicant_type") or None,
                     f.get("channel") or None,
                     f.get("note", ""),
+                    f.get("kind") or FeeKind.STANDARD.value,
+                    f.get("replaces") or None,
                 ]
             )
     return rows

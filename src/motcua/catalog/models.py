@@ -5,6 +5,7 @@ A `Procedure` is the stable identity (its national code); each amendment is a ne
 been filed under them; dossiers pin the version they were filed under.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -216,13 +217,44 @@ class Component(models.Model):
         return self.name
 
 
+class FeeKind(models.TextChoices):
+    STANDARD = "standard", _("Mức thu")
+    ALTERNATIVE = "alternative", _("Mức thu thay thế (cho đối tượng được áp dụng)")
+    EXTRA = "extra", _("Khoản thu thêm (khi phát sinh)")
+
+
 class Fee(models.Model):
-    """Phí, lệ phí: an amount in VND, possibly only for an applicant type or a channel."""
+    """Phí, lệ phí: an amount in VND, possibly only for an applicant type or a channel.
+
+    `kind` says when it is charged: a standard line (thu) on every matching dossier at intake;
+    an alternative line (mức thu thay thế: "người thuộc hộ nghèo: 100.000 đồng") only when the
+    officer applies it, with a reason, in place of the standard line it `replaces`; an extra
+    line (thu thêm khi…) only when the officer adds it.
+    """
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     name = models.CharField(_("tên phí, lệ phí"), max_length=500)
     amount = models.PositiveBigIntegerField(_("mức thu (đồng)"))
+    kind = models.CharField(
+        _("loại khoản thu"),
+        max_length=16,
+        choices=FeeKind.choices,
+        default=FeeKind.STANDARD,
+        help_text=_(
+            "Mức thu: tính cho mọi hồ sơ phù hợp. Mức thu thay thế, khoản thu thêm: "
+            "chỉ tính khi cán bộ áp dụng, có ghi lý do."
+        ),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("thay thế cho khoản thu"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alternatives",
+        help_text=_("Chỉ với mức thu thay thế: khoản thu (mức chuẩn) được thay."),
+    )
     applicant_type = models.CharField(
         _("áp dụng cho"),
         max_length=16,
@@ -243,9 +275,40 @@ class Fee(models.Model):
         verbose_name = _("phí, lệ phí")
         verbose_name_plural = _("phí, lệ phí")
         ordering = ["version", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="alternative") | Q(replaces__isnull=True),
+                name="fee_replaces_only_for_alternative",
+                violation_error_message=_("Chỉ mức thu thay thế mới chọn khoản thu được thay."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def applies_to(self, applicant_type: str, channel: str) -> bool:
+        """The applicant-type and channel filters match (blank: everyone, every channel)."""
+        if self.applicant_type and self.applicant_type != applicant_type:
+            return False
+        return not (self.channel and self.channel != channel)
+
+    def clean(self) -> None:
+        if self.kind == FeeKind.ALTERNATIVE:
+            if self.replaces_id is None:
+                raise ValidationError(
+                    {"replaces": _("Mức thu thay thế cần chọn khoản thu (mức chuẩn) được thay.")}
+                )
+            if (
+                self.replaces.version_id != self.version_id
+                or self.replaces.kind != FeeKind.STANDARD
+            ):
+                raise ValidationError(
+                    {"replaces": _("Chọn một mức thu chuẩn của cùng phiên bản thủ tục.")}
+                )
+        elif self.replaces_id is not None:
+            raise ValidationError(
+                {"replaces": _("Chỉ mức thu thay thế mới chọn khoản thu được thay.")}
+            )
 
 
 class Synonym(models.Model):

@@ -120,7 +120,9 @@ def procedure_detail(*, code: str, on: date | None = None) -> ProcedureVersion |
         .select_related("procedure", "agency", "field")
         .prefetch_related(
             Prefetch("components", queryset=Component.objects.order_by("position", "id")),
-            Prefetch("fees", queryset=Fee.objects.order_by("position", "id")),
+            Prefetch(
+                "fees", queryset=Fee.objects.select_related("replaces").order_by("position", "id")
+            ),
         )
         .first()
     )

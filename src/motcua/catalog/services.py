@@ -9,7 +9,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import Component, Fee, Field, Procedure, ProcedureVersion, Synonym
+from motcua.catalog.models import (
+    Component,
+    Fee,
+    FeeKind,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    Synonym,
+)
 from motcua.catalog.specs import ProcedureSpec, search_fields, spec_from_version
 from motcua.directory.models import Agency
 from motcua.domain.text import fold
@@ -81,8 +89,8 @@ def _write_version(
         )
         for i, c in enumerate(spec.components)
     )
-    Fee.objects.bulk_create(
-        Fee(
+    fees = [
+        Fee.objects.create(
             version=version,
             position=i,
             name=f.name,
@@ -90,9 +98,19 @@ def _write_version(
             applicant_type=f.applicant_type,
             channel=f.channel,
             note=f.note,
+            kind=f.kind,
         )
         for i, f in enumerate(spec.fees)
-    )
+    ]
+    # An alternative rate points at the standard line it replaces (named in the spec).
+    standard: dict[str, Fee] = {}
+    for fee in fees:
+        if fee.kind == FeeKind.STANDARD:
+            standard.setdefault(fee.name, fee)
+    for fee, f in zip(fees, spec.fees, strict=True):
+        if fee.kind == FeeKind.ALTERNATIVE and f.replaces in standard:
+            fee.replaces = standard[f.replaces]
+            fee.save(update_fields=["replaces"])
     return version
 
 

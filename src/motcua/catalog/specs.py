@@ -26,6 +26,8 @@ class FeeSpec:
     applicant_type: str = ""  # "" = any
     channel: str = ""  # "" = any
     note: str = ""
+    kind: str = "standard"  # standard / alternative / extra (catalog.models.FeeKind)
+    replaces: str = ""  # an alternative's standard line, by name
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,10 @@ class ProcedureSpec:
         data["time_limit_days"] = str(Decimal(self.time_limit_days).normalize())
         data["channels"] = sorted(self.channels)
         data["applicant_types"] = sorted(self.applicant_types)
+        for fee in data["fees"]:
+            # Lines of the default kind hash as before fee kinds existed (no spurious versions).
+            if fee["kind"] == "standard" and not fee["replaces"]:
+                del fee["kind"], fee["replaces"]
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -97,6 +103,8 @@ def spec_from_version(version: ProcedureVersion) -> ProcedureSpec:
                 applicant_type=f.applicant_type,
                 channel=f.channel,
                 note=f.note,
+                kind=f.kind,
+                replaces=f.replaces.name if f.replaces_id else "",
             )
             for f in version.fees.all()
         ),

@@ -110,6 +110,11 @@ class ApplicantIn(Schema):
     submitter_phone: str = ""
 
 
+class FeeOptionIn(Schema):
+    fee_id: int  # a catalog line of kind alternative or extra (GET /api/v1/procedures/{code})
+    reason: str = ""
+
+
 class DossierIn(Schema):
     procedure_code: str
     center: str
@@ -123,6 +128,7 @@ class DossierIn(Schema):
     postal_tracking_number: str = ""
     postal_arrived_on: date | None = None
     sets: int = 1
+    fee_options: list[FeeOptionIn] = []
 
 
 class ErrorsOut(Schema):
@@ -186,6 +192,7 @@ class FeeOut(Schema):
     name: str
     amount: int
     exempted: bool
+    kind: str  # standard / alternative / extra
 
 
 class DossierOut(Schema):
@@ -482,6 +489,10 @@ def _create(user: User, data: Any, created_files: list[str]) -> tuple[int, dict]
         if payload.decision is None:
             errors["decision"] = _("Cần chọn quyết định: receive, supplement hoặc refuse.")
     else:
+        if payload.fee_options:
+            errors["fee_options"] = _(
+                "Mức thu thay thế, khoản thu thêm do cán bộ tiếp nhận áp dụng."
+            )
         if payload.channel != Channel.ONLINE:
             errors["channel"] = _("Công dân nộp hồ sơ trực tuyến (channel “online”).")
         if payload.decision is not None:
@@ -500,6 +511,8 @@ def _create(user: User, data: Any, created_files: list[str]) -> tuple[int, dict]
                 delivery_address=payload.delivery_address,
                 postal_tracking_number=payload.postal_tracking_number,
                 postal_arrived_on=payload.postal_arrived_on, sets=payload.sets,
+                fee_options=[services.FeeOption(fee_id=o.fee_id, reason=o.reason)
+                             for o in payload.fee_options],
             )  # fmt: skip
         else:
             dossier = _submit_online(
@@ -620,7 +633,8 @@ def _detail(dossier: Dossier) -> dict:
             for c in dossier.components.select_related("component").prefetch_related("files")
         ],
         "fees": [
-            {"name": f.name, "amount": f.amount, "exempted": f.exempted} for f in dossier.fees.all()
+            {"name": f.name, "amount": f.amount, "exempted": f.exempted, "kind": f.kind}
+            for f in dossier.fees.all()
         ],
         "notices": _notices(dossier),
     }

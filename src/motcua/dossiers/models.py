@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from motcua.catalog.models import ApplicantType, Channel
+from motcua.catalog.models import ApplicantType, Channel, FeeKind
 from motcua.domain.dossier_status import LABELS, Status
 
 
@@ -223,6 +223,20 @@ class DossierFee(models.Model):
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     exempted = models.BooleanField(_("miễn, giảm"), default=False)
     exemption_reason = models.CharField(_("lý do miễn, giảm"), max_length=500, blank=True)
+    # The catalog line it came from; an alternative rate or an extra line is charged only when
+    # an officer applies it (`applied_reason`), see motcua.payments.services.apply_fee_option.
+    source = models.ForeignKey(
+        "catalog.Fee",
+        verbose_name=_("khoản thu trong danh mục"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(
+        _("loại khoản thu"), max_length=16, choices=FeeKind.choices, default=FeeKind.STANDARD
+    )
+    applied_reason = models.CharField(_("lý do áp dụng"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("phí, lệ phí của hồ sơ")

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
 from motcua.accounts.selectors import has_province_scope, scoped_agency_ids, scoped_center_ids
-from motcua.dossiers.models import Dossier
+from motcua.catalog.models import Fee, FeeKind
+from motcua.dossiers.models import Dossier, DossierFee
 
 DOSSIER_RELATED = (
     "procedure_version__procedure",
@@ -89,4 +91,41 @@ def decided_today_by(user: User, *, center, dossiers: QuerySet[Dossier]) -> Quer
         )
         .distinct()
         .order_by("-submitted_at")
+    )
+
+
+# --- alternative rates and extra lines of the catalog (catalog.models.FeeKind) -----------------
+
+
+def fee_option_problem(*, dossier: Dossier, fee: Fee) -> str | None:
+    """Why the catalog line `fee` cannot be applied to the dossier now (None: it can)."""
+    if fee.version_id != dossier.procedure_version_id:
+        return _("Khoản thu không thuộc thủ tục (phiên bản) của hồ sơ.")
+    if fee.kind == FeeKind.STANDARD:
+        return _(
+            "“%(name)s” là mức thu chuẩn, được tính khi tiếp nhận; chỉ chọn mức thu thay thế "
+            "hoặc khoản thu thêm."
+        ) % {"name": fee.name}
+    if not fee.applies_to(dossier.applicant_type, dossier.channel):
+        return _("“%(name)s” không áp dụng cho người nộp hoặc kênh nộp của hồ sơ này.") % {
+            "name": fee.name
+        }
+    if dossier.fees.filter(source=fee, exempted=False).exists():
+        return _("“%(name)s” đã được áp dụng cho hồ sơ.") % {"name": fee.name}
+    if fee.kind == FeeKind.ALTERNATIVE and not replaced_line(dossier, fee):
+        return _("Hồ sơ không có khoản thu “%(name)s” đang tính để thay bằng mức này.") % {
+            "name": fee.replaces.name if fee.replaces_id else "…"
+        }
+    return None
+
+
+def replaced_line(dossier: Dossier, fee: Fee) -> DossierFee | None:
+    if fee.replaces_id is None:
+        return None
+    return (
+        DossierFee.objects.filter(
+            dossier=dossier, source_id=fee.replaces_id, kind=FeeKind.STANDARD, exempted=False
+        )
+        .order_by("id")
+        .first()
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role, User
-from motcua.catalog.models import Channel, ProcedureVersion
+from motcua.catalog.models import Channel, Fee, FeeKind, ProcedureVersion
 from motcua.core.sequences import next_number
 from motcua.directory.models import Agency, ReceptionPoint, ServiceCenter
 from motcua.directory.selectors import calendar_for_center
@@ -34,6 +34,7 @@ from motcua.dossiers.models import (
     Notice,
     ResultDelivery,
 )
+from motcua.dossiers.selectors import fee_option_problem, replaced_line
 
 
 class IntakeError(Exception):
@@ -189,15 +190,80 @@ def _receiving_agency(version: ProcedureVersion, center: ServiceCenter) -> Agenc
     return center.agency or version.agency
 
 
+def missing_fee_reason() -> str:
+    return _("Cần ghi rõ lý do áp dụng (ví dụ: thuộc hộ nghèo).")
+
+
+@dataclass(frozen=True)
+class FeeOption:
+    """An alternative rate or an extra line of the catalog chosen at intake, with the reason."""
+
+    fee_id: int
+    reason: str
+
+
+def apply_catalog_fee(
+    *, dossier: Dossier, fee: Fee, reason: str, actor: User | None, at: datetime
+) -> DossierFee:
+    """Charge an alternative rate (mức thu thay thế) or an extra line (thu thêm) on the
+    officer's word; the caller holds the dossier's transaction (and row lock).
+
+    An alternative rate replaces the standard line it belongs to: that line is marked exempted
+    with the reason (as a reduction is, so both rates stay visible) and a line at the
+    alternative rate is added. An extra line is added. The reason is kept on the new line and
+    in the event ("fee_alternative" / "fee_extra").
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise IntakeError({"reason": missing_fee_reason()})
+    if len(reason) > 500:
+        raise IntakeError({"reason": _("Lý do dài quá %(max)d ký tự.") % {"max": 500}})
+    problem = fee_option_problem(dossier=dossier, fee=fee)
+    if problem:
+        raise IntakeError(problem)
+    data = {"fee": fee.pk, "name": fee.name, "amount": fee.amount, "reason": reason}
+    if fee.kind == FeeKind.ALTERNATIVE:
+        replaced = DossierFee.objects.select_for_update().get(pk=replaced_line(dossier, fee).pk)
+        replaced.exempted = True
+        replaced.exemption_reason = _("Áp dụng mức thu thay thế “%(name)s”: %(reason)s") % {
+            "name": fee.name, "reason": reason,
+        }  # fmt: skip
+        replaced.save(update_fields=["exempted", "exemption_reason"])
+        data.update(replaced=replaced.pk, replaced_amount=replaced.amount)
+    line = DossierFee.objects.create(
+        dossier=dossier, name=fee.name, amount=fee.amount, source=fee, kind=fee.kind,
+        applied_reason=reason,
+    )  # fmt: skip
+    data["line"] = line.pk
+    action = "fee_alternative" if fee.kind == FeeKind.ALTERNATIVE else "fee_extra"
+    _event(dossier, action=action, actor=actor, at=at, **data)
+    return line
+
+
+def _apply_fee_options(
+    dossier: Dossier, options: Sequence[FeeOption], officer: User, at: datetime
+) -> None:
+    fees = {f.pk: f for f in dossier.procedure_version.fees.select_related("replaces")}
+    for i, option in enumerate(options):
+        field = f"fee_options[{i}]"
+        fee = fees.get(option.fee_id)
+        if fee is None:
+            raise IntakeError({f"{field}.fee_id": _("Khoản thu không thuộc thủ tục của hồ sơ.")})
+        try:
+            apply_catalog_fee(dossier=dossier, fee=fee, reason=option.reason, actor=officer, at=at)
+        except IntakeError as exc:
+            key = f"{field}.reason" if "reason" in exc.errors else field
+            raise IntakeError({key: "; ".join(exc.errors.values())}) from exc
+
+
 def _fees_for(version: ProcedureVersion, applicant_type: str, channel: str) -> list[DossierFee]:
-    lines = []
-    for fee in version.fees.all():
-        if fee.applicant_type and fee.applicant_type != applicant_type:
-            continue
-        if fee.channel and fee.channel != channel:
-            continue
-        lines.append(DossierFee(name=fee.name, amount=fee.amount))
-    return lines
+    """The standard lines that match; alternative rates and extra lines are charged only
+    when an officer applies them (motcua.payments.services.apply_fee_option)."""
+    return [
+        DossierFee(name=fee.name, amount=fee.amount, source=fee, kind=fee.kind)
+        for fee in version.fees.all()
+        if fee.kind == FeeKind.STANDARD and fee.applies_to(applicant_type, channel)
+    ]
 
 
 def _save_files(
@@ -476,13 +542,15 @@ def intake(
     postal_tracking_number: str = "",
     postal_arrived_on: date | None = None,
     sets: int = 1,
+    fee_options: Sequence[FeeOption] = (),
     at: datetime | None = None,
     _saved: list[str],
 ) -> Dossier:
     """A dossier presented at the counter (or arrived by post), decided in one go.
 
     `decision`: "receive" (Mẫu 01; needs every required component), "supplement" (Mẫu 02
-    listing every missing component) or "refuse" (Mẫu 03 with `reason`). All or nothing.
+    listing every missing component) or "refuse" (Mẫu 03 with `reason`). `fee_options`: the
+    alternative rates and extra lines the officer applies (not with a refusal). All or nothing.
     """
     if decision not in DECISIONS:
         raise IntakeError(_("Quyết định không hợp lệ."))
@@ -497,6 +565,11 @@ def intake(
         postal_arrived_on=postal_arrived_on, sets=sets, at=at,
     )  # fmt: skip
     _apply_components(dossier, components, officer, _saved)
+    if fee_options and decision == "refuse":
+        raise IntakeError(
+            {"fee_options": _("Hồ sơ bị từ chối tiếp nhận không áp dụng phí, lệ phí.")}
+        )
+    _apply_fee_options(dossier, fee_options, officer, at)
     _move(dossier, Status.SUBMITTED, actor=officer, at=at, action="presented")
     dossier.submitted_at = at
     dossier.save(update_fields=["status", "submitted_at"])

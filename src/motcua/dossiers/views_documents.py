@@ -1,4 +1,7 @@
-"""Printed forms (Mẫu 01/02/03 as PDF and as a print page) and the log book (Mẫu 06) export."""
+"""Printed forms (Mẫu 01/02/03 as PDF and as a print page) and the log book (Mẫu 06) export.
+
+`dossier_or_404` and `safe_next` are shared with the workflow's forms (Mẫu 04/05, stop
+notice: motcua.workflow.document_views), which join the "documents" URL namespace."""
 
 from datetime import date
 
@@ -13,20 +16,26 @@ from django.views.decorators.http import require_GET
 
 from motcua.directory.models import Agency
 from motcua.dossiers import documents, logbook
-from motcua.dossiers.models import Notice
+from motcua.dossiers.models import Dossier, Notice
 from motcua.dossiers.selectors import dossier_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _notice_or_404(request: HttpRequest, ref: str, notice_id: int) -> Notice:
-    """The notice of a dossier the user may see; 404 for anything else (reveals nothing)."""
+def dossier_or_404(request: HttpRequest, ref: str) -> Dossier:
+    """A dossier the user may see; 404 for anything else (reveals nothing)."""
     try:
         dossier = dossier_for(request.user, code=ref)
     except (ValidationError, ValueError):
         dossier = None
     if dossier is None:
         raise Http404(_("Không tìm thấy hồ sơ."))
+    return dossier
+
+
+def _notice_or_404(request: HttpRequest, ref: str, notice_id: int) -> Notice:
+    """The notice of a dossier the user may see; 404 for anything else (reveals nothing)."""
+    dossier = dossier_or_404(request, ref)
     notice = dossier.notices.select_related("issued_by").filter(pk=notice_id).first()
     if notice is None:
         raise Http404(_("Không tìm thấy phiếu."))
@@ -62,20 +71,23 @@ def notice_print(request: HttpRequest, ref: str, notice_id: int) -> HttpResponse
         lookup_url=_lookup_url(request, notice),
         screen=True,
         pdf_url=reverse("documents:notice-pdf", args=[ref, notice.pk]),
-        back_url=request.GET.get("next", "") if _safe_next(request) else "",
+        back_url=safe_next(request),
     )
     response = HttpResponse(html)
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-def _safe_next(request: HttpRequest) -> bool:
+def safe_next(request: HttpRequest) -> str:
+    """The `next` page to link back to, if it is on this site ("" otherwise)."""
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.GET.get("next", "")
-    return bool(target) and url_has_allowed_host_and_scheme(
+    if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
+    ):
+        return target
+    return ""
 
 
 # --- log book (Sổ theo dõi hồ sơ, Mẫu 06) --------------------------------------------------

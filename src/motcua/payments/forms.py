@@ -55,3 +55,7 @@ class ExemptionForm(forms.Form):
 
 class RestoreForm(forms.Form):
     reason = forms.CharField(label=_("Lý do áp dụng lại khoản thu"), max_length=500)
+
+
+class FeeOptionForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do áp dụng"), max_length=500)

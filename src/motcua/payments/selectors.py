@@ -7,8 +7,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from motcua.accounts.models import User
+from motcua.catalog.models import Fee, FeeKind
 from motcua.dossiers.models import Dossier, DossierFee
-from motcua.dossiers.selectors import dossiers_visible_to
+from motcua.dossiers.selectors import dossiers_visible_to, fee_option_problem
 from motcua.payments.models import Payment, PaymentMethod, PaymentStatus
 
 
@@ -51,6 +52,7 @@ class FeeSummary:
     charged: int
     paid: int
     pending: Payment | None
+    options: list[Fee]  # alternative rates and extra lines the officer may apply now
 
     @property
     def due(self) -> int:
@@ -77,8 +79,22 @@ def fee_summary(dossier: Dossier) -> FeeSummary:
     paid = sum(p.amount for p in payments if p.status == PaymentStatus.PAID)
     return FeeSummary(
         dossier=dossier, lines=lines, payments=payments, charged=charged, paid=paid,
-        pending=pending_online_payment(dossier),
+        pending=pending_online_payment(dossier), options=fee_options(dossier),
     )  # fmt: skip
+
+
+# --- alternative rates and extra lines (catalog.models.FeeKind) -------------------------------
+
+
+def fee_options(dossier: Dossier) -> list[Fee]:
+    """The catalog's alternative rates and extra lines that could be applied to the dossier."""
+    candidates = (
+        Fee.objects.filter(version_id=dossier.procedure_version_id)
+        .exclude(kind=FeeKind.STANDARD)
+        .select_related("replaces")
+        .order_by("position", "id")
+    )
+    return [fee for fee in candidates if fee_option_problem(dossier=dossier, fee=fee) is None]
 
 
 def payment_for(user: User, payment_id: int) -> Payment | None:

@@ -2,7 +2,13 @@
 gateway's server callback (IPN). One transaction each; every write locks the dossier row first,
 so an exemption, a counter payment and a callback on one dossier never interleave.
 
-Every change appends a DossierEvent ("fee_exempted", "fee_restored", "fee_paid").
+Every change appends a DossierEvent ("fee_exempted", "fee_restored", "fee_alternative",
+"fee_extra", "fee_paid").
+
+Alternative rates and extra lines of the catalog (`catalog.models.FeeKind`) are not charged at
+intake unless the officer chooses them there; `apply_fee_option` charges one later, on the
+officer's word, with the reason (the lines are written by `dossiers.services.apply_catalog_fee`,
+as at intake).
 """
 
 import logging
@@ -16,9 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import STAFF_ROLES, Role, User
+from motcua.catalog.models import Fee, FeeKind
 from motcua.domain.dossier_status import Status
 from motcua.dossiers.models import Dossier, DossierEvent, DossierFee
-from motcua.dossiers.selectors import dossiers_visible_to
+from motcua.dossiers.selectors import dossiers_visible_to, fee_option_problem, replaced_line
+from motcua.dossiers.services import IntakeError, apply_catalog_fee, missing_fee_reason
 from motcua.payments.models import Payment, PaymentCallbackLog, PaymentMethod, PaymentStatus
 from motcua.payments.providers.base import (
     CallbackOutcome,
@@ -104,10 +112,10 @@ def _no_payment_in_flight(dossier: Dossier, at: datetime) -> None:
         )
 
 
-def _reason(reason: str) -> str:
+def _reason(reason: str, missing: str | None = None) -> str:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise PaymentError(_("Cần ghi rõ lý do miễn, giảm."))
+        raise PaymentError(missing or _("Cần ghi rõ lý do miễn, giảm."))
     if len(reason) > MAX_REASON:
         raise PaymentError(_("Lý do dài quá %(max)d ký tự.") % {"max": MAX_REASON})
     return reason
@@ -210,11 +218,67 @@ def restore_fee(
     fee.exempted = False
     fee.exemption_reason = ""
     fee.save(update_fields=["exempted", "exemption_reason"])
+    # Back to the standard rate: the alternative rate that replaced it is no longer charged.
+    replaced_by = []
+    if fee.kind == FeeKind.STANDARD and fee.source_id is not None:
+        for line in DossierFee.objects.select_for_update().filter(
+            dossier=dossier, kind=FeeKind.ALTERNATIVE, exempted=False,
+            source__replaces_id=fee.source_id,
+        ):  # fmt: skip
+            line.exempted = True
+            line.exemption_reason = _("Áp dụng lại mức thu “%(name)s”: %(reason)s") % {
+                "name": fee.name, "reason": reason,
+            }  # fmt: skip
+            line.save(update_fields=["exempted", "exemption_reason"])
+            replaced_by.append(line.pk)
     _event(
         dossier, action="fee_restored", actor=officer, at=at,
-        fee=fee.pk, name=fee.name, amount=fee.amount, reason=reason,
+        fee=fee.pk, name=fee.name, amount=fee.amount, reason=reason, dropped=replaced_by,
     )  # fmt: skip
     return fee
+
+
+@transaction.atomic
+def apply_fee_option(
+    *, dossier: Dossier, officer: User, fee: Fee, reason: str, at: datetime | None = None
+) -> DossierFee:
+    """Charge an alternative rate or an extra line of the catalog on the officer's word.
+
+    An alternative rate ("người thuộc hộ nghèo: 100.000 đồng") replaces the standard line it
+    belongs to: that line is marked exempted with the reason and a line at the alternative
+    rate is added. An extra line (thu thêm khi…) is added. The reason (e.g. "hộ nghèo, sổ số
+    …") is kept on the new line and in the event. Refused while an online payment is in
+    flight, and when the dossier would owe less than it has already paid.
+    """
+    at = at or timezone.now()
+    reason = _reason(reason, missing_fee_reason())
+    dossier = _lock(dossier)
+    _check_officer(officer, dossier)
+    fee = Fee.objects.select_related("replaces").get(pk=fee.pk)
+    if dossier.status in NOT_ADJUSTABLE:
+        raise PaymentError(
+            _("Hồ sơ đang ở trạng thái “%(status)s”: không thể thay đổi phí.")
+            % {"status": dossier.get_status_display()}
+        )
+    problem = fee_option_problem(dossier=dossier, fee=fee)
+    if problem:
+        raise PaymentError(problem)
+    _no_payment_in_flight(dossier, at)
+    if fee.kind == FeeKind.ALTERNATIVE:
+        paid = amount_paid(dossier)
+        after = amount_charged(dossier) - replaced_line(dossier, fee).amount + fee.amount
+        if paid > after:
+            raise PaymentError(
+                _(
+                    "Hồ sơ đã nộp %(paid)s; theo mức thu thay thế chỉ còn phải thu %(after)s. "
+                    "Không thể áp dụng mức thấp hơn số tiền đã nộp."
+                )
+                % {"paid": vnd(paid), "after": vnd(after)}
+            )
+    try:
+        return apply_catalog_fee(dossier=dossier, fee=fee, reason=reason, actor=officer, at=at)
+    except IntakeError as exc:
+        raise PaymentError(str(exc)) from exc
 
 
 # --- counter payment ------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Fee and payment pages (/thanh-toan/). Thin: reads through selectors, writes through services.
 
 - /thanh-toan/ho-so/<code or public id>/ — officers: the fee panel (counter payment,
-  exemption); POSTs to …/thu-tai-quay/, …/mien-giam/<fee>/, …/ap-dung-lai/<fee>/.
+  exemption, alternative rates and extra lines); POSTs to …/thu-tai-quay/, …/mien-giam/<fee>/,
+  …/ap-dung-lai/<fee>/, …/ap-dung-muc-thu/<catalog fee>/.
 - /thanh-toan/bat-dau/<public id>/ — the owner (or an officer): confirm, then go to the gateway.
 - /thanh-toan/ipn/<provider>/ — the gateway's server callback (no login, no CSRF: signed).
 - /thanh-toan/ket-qua/<payment id>/ — where the gateway sends the browser back; it only shows.
@@ -18,10 +19,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import Role
+from motcua.catalog.models import Fee
 from motcua.dossiers.models import Dossier, DossierFee
 from motcua.dossiers.selectors import dossier_for, dossiers_visible_to
 from motcua.payments import selectors, services
-from motcua.payments.forms import CounterPaymentForm, ExemptionForm, RestoreForm
+from motcua.payments.forms import CounterPaymentForm, ExemptionForm, FeeOptionForm, RestoreForm
 from motcua.payments.models import PaymentStatus
 from motcua.payments.providers import registry
 from motcua.payments.providers.base import ProviderNotConfigured
@@ -134,6 +136,27 @@ def restore(request: HttpRequest, ref: str, fee_id: int) -> HttpResponse:
         return _fee_page(request, dossier, error=str(exc), status=400)
     messages.success(
         request, _("Đã áp dụng lại “%(name)s”.") % {"name": fee.name}, extra_tags="payments"
+    )
+    return _back(request, dossier)
+
+
+@login_required
+@require_POST
+def apply_option(request: HttpRequest, ref: str, fee_id: int) -> HttpResponse:
+    """An alternative rate or an extra line of the catalog (`fee_id`), with the reason."""
+    dossier = _officer_dossier(request, ref)
+    fee = get_object_or_404(Fee, pk=fee_id, version_id=dossier.procedure_version_id)
+    form = FeeOptionForm(request.POST)
+    if not form.is_valid():
+        return _fee_page(request, dossier, error=_first_error(form), status=400)
+    try:
+        services.apply_fee_option(
+            dossier=dossier, officer=request.user, fee=fee, reason=form.cleaned_data["reason"]
+        )
+    except services.PaymentError as exc:
+        return _fee_page(request, dossier, error=str(exc), status=400)
+    messages.success(
+        request, _("Đã áp dụng “%(name)s”.") % {"name": fee.name}, extra_tags="payments"
     )
     return _back(request, dossier)
 

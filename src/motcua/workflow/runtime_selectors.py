@@ -388,6 +388,8 @@ EVENT_LABELS = {
     "fee_paid": gettext_noop("Nộp phí, lệ phí"),
     "fee_exempted": gettext_noop("Miễn, giảm phí, lệ phí"),
     "fee_restored": gettext_noop("Bỏ miễn, giảm phí, lệ phí"),
+    "fee_alternative": gettext_noop("Áp dụng mức thu thay thế"),
+    "fee_extra": gettext_noop("Thu thêm khoản phí, lệ phí"),
     "postal_delivery": gettext_noop("Cập nhật tình trạng bưu gửi kết quả"),
 }
 
@@ -496,7 +498,8 @@ def handovers(dossier: Dossier) -> list[Handover]:
                 at=event.at, giver_name=giver, giver_unit=data.get("unit", ""),
                 step_name=data.get("step_name", ""),
                 receiver_name=str(receiver) if receiver else _receiver_of_end(dossier, event),
-                receiver_unit=data.get("to_unit", "") or _unit_of_end(event),
+                receiver_unit=data.get("to_unit", "") or _unit_of_end(event)
+                or _main_holder_at(runs.values(), event.at, data.get("run")),
                 to_step_name=data.get("to_step_name", ""), outcome=data.get("outcome", ""),
                 note=data.get("note", ""),
             ))  # fmt: skip
@@ -504,6 +507,16 @@ def handovers(dossier: Dossier) -> list[Handover]:
 
 
 _ENDING = ("return_result", "refuse", "withdraw")
+
+
+def _main_holder_at(runs, at: datetime, from_run: int | None) -> str:
+    """The unit holding the main line at `at`: where a consultation's opinion goes back to."""
+    for run in runs:
+        if run.parallel or run.pk == from_run or run.started_at > at:
+            continue
+        if run.finished_at is None or run.finished_at >= at:
+            return run.unit.name
+    return ""
 
 
 def _receiver_of_end(dossier: Dossier, event: DossierEvent) -> str:
