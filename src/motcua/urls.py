@@ -16,6 +16,7 @@ urlpatterns = [
     path("quay/", include("motcua.dossiers.urls_counter")),
     path("ho-so/", include("motcua.dossiers.urls_documents")),
     path("tra-cuu/", include("motcua.dossiers.urls_lookup")),
+    path("danh-gia/", include("motcua.ratings.urls")),
     path("", include("motcua.queueing.urls_public")),
     path("quay-so/", include("motcua.queueing.urls_console")),
     path("quy-trinh/", include("motcua.workflow.urls")),
