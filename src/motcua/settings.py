@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "motcua.workflow",
     "motcua.payments",
     "motcua.reports",
+    "motcua.ratings",
     "motcua.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -25,6 +25,7 @@ urlpatterns = [
         ),
     ),
     path("tra-cuu/", include("motcua.dossiers.urls_lookup")),
+    path("danh-gia/", include("motcua.ratings.urls")),
     path("", include("motcua.queueing.urls_public")),
     path("quay-so/", include("motcua.queueing.urls_console")),
     path("quy-trinh/", include("motcua.workflow.urls")),

@@ -276,12 +276,40 @@ def test_decree_61_contacts(rounds, points):
 def test_decree_61_evaluation():
     """Over the 8 finished in March (A B C D E H I M): time 2+1+0+0+0+2+2+0 = 7 → 7/8;
     contacts (supplement rounds 0 1 2 0 0 0 0 0) 2+1+0+2+2+2+2+2 = 13 → 13/8; time at each
-    agency only for A (early, on time → 1): 1/1. Indices 4–9: not computable."""
+    agency only for A (early, on time → 1): 1/1. Index 7 (attitude): nobody rated, no figure;
+    4–6, 8, 9: not computable."""
     ev = {e.number: e for e in kpi.evaluation(FACTS, MARCH)}
     assert (ev[1].points, ev[1].dossiers, ev[1].average) == (7, 8, Fraction(7, 8))
     assert (ev[3].points, ev[3].average) == (13, Fraction(13, 8))
     assert (ev[2].points, ev[2].dossiers) == (1, 1)
-    assert all(ev[n].average is None and ev[n].points is None for n in range(4, 10))
+    assert (ev[7].points, ev[7].dossiers, ev[7].average) == (0, 0, None)
+    assert all(ev[n].average is None and ev[n].points is None for n in (4, 5, 6, 8, 9))
+
+
+@pytest.mark.parametrize(
+    "ratings,points",
+    [((), None), (("very_satisfied",), 2), (("satisfied",), 1), (("unsatisfied",), 0),
+     (("very_satisfied", "satisfied"), 1), (("very_satisfied", "unsatisfied", "satisfied"), 0)],
+)  # fmt: skip
+def test_decree_61_attitude_from_ratings(ratings, points):
+    """Index 7 read from the ratings: 2 / 1 / 0, the lowest of several channels."""
+    assert kpi.attitude_points(ratings) == points
+
+
+def test_decree_61_attitude_averaged_over_rated_finished_dossiers():
+    """Two finished dossiers rated (2 and 0) and one finished unrated: 2/2 = 1 over 2 dossiers;
+    a rated dossier still in progress does not count in the period's evaluation."""
+    base = dict(channel="counter", received_at=at(2, 2), due_at=CAL.due_at(at(2, 2), 5))
+    done = dict(base, result_at=at(3, 2))
+    facts = [
+        kpi.facts_for(CAL, key="R1", ratings=["very_satisfied"], **done),
+        kpi.facts_for(CAL, key="R2", ratings=["satisfied", "unsatisfied"], **done),
+        kpi.facts_for(CAL, key="R3", **done),
+        kpi.facts_for(CAL, key="R4", ratings=["very_satisfied"], **base),
+    ]
+    ev = {e.number: e for e in kpi.evaluation(facts, MARCH)}
+    assert (ev[7].points, ev[7].dossiers, ev[7].average) == (2, 2, Fraction(1))
+    assert set(ev[7].keys) == {"R1", "R2"}
 
 
 # One datetime says it for every period end: the same verdict as deadlines.in_progress_on_time.

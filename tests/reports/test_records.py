@@ -181,6 +181,10 @@ def test_ratings_once_per_channel_and_after_return(received, people):
         ("counter", "very_satisfied", "Nhanh"), ("portal", "satisfied", ""),
     ]  # fmt: skip
     assert not record(received).dissatisfied
+    # Decree 61 index 7 from the ratings: the lower of "rất hài lòng" (2) and "hài lòng" (1).
+    assert record(received).d61_attitude == 1
+    attitude = selectors.kpi_figures(period(*NOV_DEC)).evaluation[6]
+    assert (attitude.number, attitude.points, attitude.dossiers) == (7, 1, 1)
 
 
 def test_rating_refuses_a_counter_of_another_center(received):

@@ -72,6 +72,7 @@ class DossierFacts:
     d61_time: int | None = None  # Decree 61 index 1 points (total time vs. the limit)
     d61_agency_time: int | None = None  # Decree 61 index 2: the worst agency's points
     d61_contacts: int | None = None  # Decree 61 index 3 points (contacts to complete)
+    d61_attitude: int | None = None  # Decree 61 index 7, read from the ratings (see below)
 
 
 def _merged(pauses: Iterable[deadlines.Pause]) -> list[deadlines.Pause]:
@@ -131,11 +132,14 @@ def facts_for(
     paid_online: bool = False,
     dissatisfied: bool = False,
     agency_step_outcomes: dict[str, list[deadlines.Outcome]] | None = None,
+    ratings: Sequence[str] = (),
 ) -> DossierFacts:
     """The facts of one dossier from what was recorded about it (native or imported).
 
     `supplement_requested_at`: the supplement requests made during processing (each opens a
     supplement pause). `agency_step_outcomes`: per agency involved, the outcomes of its steps.
+    `ratings`: the citizen's ratings of the dossier (rất hài lòng / hài lòng / không hài lòng,
+    as "very_satisfied" / "satisfied" / "unsatisfied"), one per channel.
     """
     ends: list[tuple[datetime | None, EndKind]] = [
         (result_at, "result"), (returned_at, "returned"), (refused_at, "refused"),
@@ -188,6 +192,7 @@ def facts_for(
         d61_time=_outcome_points(outcome) if outcome else None,
         d61_agency_time=min(agency_points) if agency_points and ended_at else None,
         d61_contacts=contacts_points(rounds) if ended_at else None,
+        d61_attitude=attitude_points(ratings),
     )
 
 
@@ -583,6 +588,19 @@ def contacts_points(supplement_rounds: int) -> int:
     return 2 if supplement_rounds == 0 else 1 if supplement_rounds == 1 else 0
 
 
+# The citizen's three answers as Decree 61 points: better than the norm, at it, worse.
+RATING_POINTS = {"very_satisfied": 2, "satisfied": 1, "unsatisfied": 0}
+
+
+def attitude_points(ratings: Iterable[str]) -> int | None:
+    """Index 7 (staff attitude) read from the citizen's ratings of the dossier — a reading
+    *(check)*: the rating asks about the handling of the dossier and the officers' attitude;
+    rất hài lòng 2, hài lòng 1, không hài lòng 0; with ratings from several channels the
+    lowest counts (as one "không hài lòng" marks the dossier for 5.4). None: not rated."""
+    points = [RATING_POINTS[r] for r in ratings if r in RATING_POINTS]
+    return min(points) if points else None
+
+
 @dataclass(frozen=True)
 class EvaluationIndex:
     number: int
@@ -597,7 +615,7 @@ DECREE_61: tuple[EvaluationIndex, ...] = (
     EvaluationIndex(4, "Số cơ quan phải liên hệ", None),
     EvaluationIndex(5, "Thực hiện cơ chế một cửa, một cửa liên thông", None),
     EvaluationIndex(6, "Công khai thủ tục hành chính", None),
-    EvaluationIndex(7, "Thái độ của cán bộ", None),
+    EvaluationIndex(7, "Thái độ của cán bộ", "d61_attitude"),
     EvaluationIndex(8, "Tiếp thu, giải trình ý kiến phản ánh", None),
     EvaluationIndex(9, "Chất lượng dịch vụ công trực tuyến", None),
 )
@@ -617,7 +635,8 @@ class EvaluationFigure:
 
 def evaluation(facts: Sequence[DossierFacts], p: Period) -> tuple[EvaluationFigure, ...]:
     """The nine indices over the dossiers finished in the period: the average points of those
-    computable from the data (indices 1–3), the others reported as not available."""
+    computable from the data (indices 1–3, and 7 over the rated dossiers), the others
+    reported as not available."""
     done = finished(facts, p)
     out = []
     for idx in DECREE_61:

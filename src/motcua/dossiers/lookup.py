@@ -44,6 +44,7 @@ class LookupAnswer:
     due_at: datetime | None
     due_text: str  # "hh:mm dd/mm/yyyy" in the center's time zone, or ""
     applicant_initials: str
+    public_id: str = ""  # for the page's rating form (ratings.offers); not in the API answer
 
 
 def initials(name: str) -> str:
@@ -158,6 +159,7 @@ def answer_for(dossier: Dossier) -> LookupAnswer:
         due_at=dossier.due_at,
         due_text=due,
         applicant_initials=initials(dossier.applicant_name),
+        public_id=str(dossier.public_id),
     )
 
 

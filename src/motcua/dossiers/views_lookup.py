@@ -60,6 +60,11 @@ def lookup_page(request):
         else:
             context["answer"] = answer
             context["not_found"] = answer is None
+            if answer is not None:
+                # The rating form once the result is returned (a later app: imported here).
+                from motcua.ratings.offers import receipt_offer
+
+                context["offer"] = receipt_offer(answer.public_id)
         # The verifier is not shown back; the code stays for another try.
         form = LookupForm(initial={"code": form.cleaned_data["code"]})
     response = render(

@@ -592,8 +592,12 @@ def submitted(request: HttpRequest, public_id) -> HttpResponse:
 
 @citizen_required
 def my_dossiers(request: HttpRequest) -> HttpResponse:
+    # The rating forms of returned dossiers (a later app: imported here).
+    from motcua.ratings.offers import portal_offers
+
     paginator = Paginator(selectors.my_dossiers(request.user), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    offers = portal_offers(page.object_list)
     entries = []
     for dossier in page.object_list:
         notices = list(dossier.notices.all())
@@ -606,6 +610,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
             "documents": [{"notice": n, "url": notice_pdf_path(dossier, n)} for n in notices],
             "supplement": supplement,
             "editable": dossier.status in EDITABLE,
+            "offer": offers.get(dossier.pk),
         })  # fmt: skip
     return render(
         request, "portal/my_dossiers.html",

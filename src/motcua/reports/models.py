@@ -71,6 +71,7 @@ FACT_FIELDS = (
     "on_time_until", "late_from", "supplement_rounds", "returned_at", "has_result",
     "result_electronic", "components_digitized", "data_reused", "fee_total", "paid_online",
     "dissatisfied", "resolution_days", "d61_time", "d61_agency_time", "d61_contacts",
+    "d61_attitude",
 )  # fmt: skip
 
 
@@ -123,6 +124,7 @@ class DossierRecord(models.Model):
     d61_time = models.PositiveSmallIntegerField(null=True, blank=True)
     d61_agency_time = models.PositiveSmallIntegerField(null=True, blank=True)
     d61_contacts = models.PositiveSmallIntegerField(null=True, blank=True)
+    d61_attitude = models.PositiveSmallIntegerField(null=True, blank=True)
     imported = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 

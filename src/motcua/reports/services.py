@@ -82,6 +82,7 @@ def _facts(dossier: Dossier) -> kpi.DossierFacts:
         ).exists(),
         dissatisfied=dossier.ratings.filter(value=RatingValue.UNSATISFIED).exists(),
         agency_step_outcomes=dict(by_agency),
+        ratings=list(dossier.ratings.values_list("value", flat=True)),
     )
 
 
