@@ -103,6 +103,10 @@ def test_demo_dossiers_fill_the_worklists_and_are_not_added_twice(demo, capsys):
         User.objects.filter(role=Role.SPECIALIST, step_runs__status="open").distinct().first()
     )
     assert specialist is not None and runtime_selectors.to_do(specialist).exists()
+    from motcua.reports.models import DossierRecord, Rating
+
+    assert Rating.objects.exists()  # the demo applicants rated some returned dossiers
+    assert DossierRecord.objects.count() == count  # every demo dossier counts in the indices
     call_command("load_demo_data")
     assert Dossier.objects.count() == count
     assert "bỏ qua" in capsys.readouterr().out

@@ -1,5 +1,6 @@
 """Demo dossiers (DEMO data): received at the Cần Thơ center over the last weeks and moved along
-their process by the demo officers, through the real services, so that the worklists, the
+their process by the demo officers, through the real services (some returned ones rated by
+their applicants), so that the worklists, the
 dossier pages and the figures have something to show.
 
 `load_dossier_demo()` runs after the directory and queue demos and only when the database has
@@ -23,6 +24,7 @@ from motcua.directory.models import Level, ServiceCenter
 from motcua.directory.selectors import calendar_for_center
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import ApplicantData, ComponentInput, intake
+from motcua.reports.services import submit_rating
 from motcua.workflow import runtime
 
 DOSSIERS = 60
@@ -119,6 +121,12 @@ def _drive(dossier: Dossier, stop: str, people: dict, calendar, rng, now: dateti
     elif stop == "returned":
         runtime.return_result(dossier=dossier, user=people["reception"], method="counter",
                               collected_by_name=dossier.applicant_name, id_checked=True, at=t)  # fmt: skip
+        # Most demo applicants rate the service from the receipt's QR code afterwards.
+        value = rng.choice(["very_satisfied", "very_satisfied", "satisfied", "satisfied",
+                            "unsatisfied", None])  # fmt: skip
+        if value:
+            submit_rating(dossier=dossier, channel="receipt_qr", value=value,
+                          officer=people["reception"], at=min(t + timedelta(minutes=30), now))  # fmt: skip
     elif stop == "returned_post":
         runtime.return_result(dossier=dossier, user=people["reception"], method="post",
                               tracking_number=f"EB{dossier.pk:09d}VN", at=t)  # fmt: skip
