@@ -1,7 +1,7 @@
 """Demo dossiers (DEMO data): received at the Cần Thơ center over the last weeks and moved along
 their process by the demo officers, through the real services (some returned ones rated by
-their applicants), so that the worklists, the
-dossier pages and the figures have something to show.
+their applicants), so that the worklists, the dossier pages and the figures have something to
+show.
 
 `load_dossier_demo()` runs after the directory and queue demos and only when the database has
 no dossier at all: it never mixes invented dossiers with real ones, and a second run adds
