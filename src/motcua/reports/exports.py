@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -140,7 +141,7 @@ def report_pdf(report: Report, *, base_url: str = "") -> bytes:
 
 def report_filename(report: Report, ext: str) -> str:
     start = timezone.localtime(report.period.start).date()
-    end = timezone.localtime(report.period.end).date()
+    end = (timezone.localtime(report.period.end) - timedelta(days=1)).date()  # the last day
     return f"bao-cao-tthc-{start:%Y%m%d}-{end:%Y%m%d}.{ext}"
 
 
