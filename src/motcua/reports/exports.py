@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -148,8 +148,8 @@ def report_filename(report: Report, ext: str) -> str:
 # --- a figure's dossiers -----------------------------------------------------------------------
 
 LIST_HEADERS = (
-    N_("Mã hồ sơ"), N_("Thủ tục"), N_("Cơ quan giải quyết"), N_("Trung tâm"), N_("Kênh"),
-    N_("Tiếp nhận lúc"), N_("Hẹn trả"), N_("Kết thúc lúc"), N_("Kết thúc"), N_("Đúng hạn"),
+    gettext_noop("Mã hồ sơ"), gettext_noop("Thủ tục"), gettext_noop("Cơ quan giải quyết"), gettext_noop("Trung tâm"), gettext_noop("Kênh"),
+    gettext_noop("Tiếp nhận lúc"), gettext_noop("Hẹn trả"), gettext_noop("Kết thúc lúc"), gettext_noop("Kết thúc"), gettext_noop("Đúng hạn"),
 )  # fmt: skip
 
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from motcua.domain import kpi
 from motcua.reports import selectors
@@ -20,41 +19,41 @@ from motcua.reports import selectors
 # Every figure the list page can show: counts of `Kpi.counts`, the rates, the average, and
 # today's "due" count. Labels are marked here, translated when shown.
 COUNT_LABELS = {
-    "received": N_("Hồ sơ nhận giải quyết (kỳ trước chuyển qua + mới)"),
-    "carried_over": N_("Kỳ trước chuyển qua"),
-    "received_new": N_("Mới tiếp nhận trong kỳ"),
-    "received_online": N_("Mới tiếp nhận trực tuyến"),
-    "received_counter": N_("Mới tiếp nhận trực tiếp tại quầy"),
-    "received_postal": N_("Mới tiếp nhận qua bưu chính công ích"),
-    "handled_online": N_("Nhận giải quyết, nộp trực tuyến"),
-    "handled_counter": N_("Nhận giải quyết, nộp tại quầy"),
-    "handled_postal": N_("Nhận giải quyết, nộp qua bưu chính"),
-    "finished_early": N_("Đã giải quyết trước hạn"),
-    "finished_on_time": N_("Đã giải quyết đúng hạn"),
-    "finished_late": N_("Đã giải quyết quá hạn"),
-    "in_progress_on_time": N_("Đang giải quyết trong hạn"),
-    "in_progress_overdue": N_("Đang giải quyết quá hạn"),
-    "returned": N_("Đã trả kết quả"),
-    "refused": N_("Từ chối giải quyết"),
-    "withdrawn": N_("Dừng xử lý, rút hồ sơ"),
-    "renewed_kept": N_("Hẹn lại (phiếu xin lỗi), đúng hẹn mới"),
-    "renewed_missed": N_("Hẹn lại (phiếu xin lỗi), trễ hẹn mới"),
-    "on_time": N_("Đúng hạn (đã giải quyết đúng hạn, trước hạn và đang trong hạn)"),
-    "late": N_("Quá hạn (đã giải quyết quá hạn và đang quá hạn)"),
-    "dissatisfied": N_("Có đánh giá không hài lòng"),
-    "resolved": N_("Đã giải quyết (có kết quả hoặc từ chối)"),
-    "online": N_("Mới tiếp nhận trực tuyến"),
-    "with_fee": N_("Mới tiếp nhận, có phí, lệ phí phải nộp"),
-    "paid_online": N_("Đã thanh toán trực tuyến"),
-    "with_result": N_("Có kết quả trong kỳ"),
-    "result_electronic": N_("Có kết quả điện tử"),
-    "components_digitized": N_("Thành phần hồ sơ đã số hóa đủ"),
-    "digitized": N_("Số hóa đủ thành phần và có kết quả điện tử"),
-    "data_reused": N_("Có khai thác lại dữ liệu đã số hóa"),
-    "evaluated": N_("Đã kết thúc trong kỳ (được đánh giá)"),
+    "received": gettext_noop("Hồ sơ nhận giải quyết (kỳ trước chuyển qua + mới)"),
+    "carried_over": gettext_noop("Kỳ trước chuyển qua"),
+    "received_new": gettext_noop("Mới tiếp nhận trong kỳ"),
+    "received_online": gettext_noop("Mới tiếp nhận trực tuyến"),
+    "received_counter": gettext_noop("Mới tiếp nhận trực tiếp tại quầy"),
+    "received_postal": gettext_noop("Mới tiếp nhận qua bưu chính công ích"),
+    "handled_online": gettext_noop("Nhận giải quyết, nộp trực tuyến"),
+    "handled_counter": gettext_noop("Nhận giải quyết, nộp tại quầy"),
+    "handled_postal": gettext_noop("Nhận giải quyết, nộp qua bưu chính"),
+    "finished_early": gettext_noop("Đã giải quyết trước hạn"),
+    "finished_on_time": gettext_noop("Đã giải quyết đúng hạn"),
+    "finished_late": gettext_noop("Đã giải quyết quá hạn"),
+    "in_progress_on_time": gettext_noop("Đang giải quyết trong hạn"),
+    "in_progress_overdue": gettext_noop("Đang giải quyết quá hạn"),
+    "returned": gettext_noop("Đã trả kết quả"),
+    "refused": gettext_noop("Từ chối giải quyết"),
+    "withdrawn": gettext_noop("Dừng xử lý, rút hồ sơ"),
+    "renewed_kept": gettext_noop("Hẹn lại (phiếu xin lỗi), đúng hẹn mới"),
+    "renewed_missed": gettext_noop("Hẹn lại (phiếu xin lỗi), trễ hẹn mới"),
+    "on_time": gettext_noop("Đúng hạn (đã giải quyết đúng hạn, trước hạn và đang trong hạn)"),
+    "late": gettext_noop("Quá hạn (đã giải quyết quá hạn và đang quá hạn)"),
+    "dissatisfied": gettext_noop("Có đánh giá không hài lòng"),
+    "resolved": gettext_noop("Đã giải quyết (có kết quả hoặc từ chối)"),
+    "online": gettext_noop("Mới tiếp nhận trực tuyến"),
+    "with_fee": gettext_noop("Mới tiếp nhận, có phí, lệ phí phải nộp"),
+    "paid_online": gettext_noop("Đã thanh toán trực tuyến"),
+    "with_result": gettext_noop("Có kết quả trong kỳ"),
+    "result_electronic": gettext_noop("Có kết quả điện tử"),
+    "components_digitized": gettext_noop("Thành phần hồ sơ đã số hóa đủ"),
+    "digitized": gettext_noop("Số hóa đủ thành phần và có kết quả điện tử"),
+    "data_reused": gettext_noop("Có khai thác lại dữ liệu đã số hóa"),
+    "evaluated": gettext_noop("Đã kết thúc trong kỳ (được đánh giá)"),
 }
 DUE = "due_today"
-DUE_LABEL = N_("Đến hạn trong ngày, chưa quá hạn")
+DUE_LABEL = gettext_noop("Đến hạn trong ngày, chưa quá hạn")
 # The periodic report's sums, listed as the union of their parts.
 UNIONS = {
     "received_direct": ("received_counter", "received_postal"),
@@ -62,28 +61,28 @@ UNIONS = {
     "in_progress": ("in_progress_on_time", "in_progress_overdue"),
 }
 UNION_LABELS = {
-    "received_direct": N_("Mới tiếp nhận trực tiếp, qua bưu chính"),
-    "finished": N_("Đã giải quyết (kết thúc trong kỳ)"),
-    "in_progress": N_("Đang giải quyết"),
+    "received_direct": gettext_noop("Mới tiếp nhận trực tiếp, qua bưu chính"),
+    "finished": gettext_noop("Đã giải quyết (kết thúc trong kỳ)"),
+    "in_progress": gettext_noop("Đang giải quyết"),
 }
 
 # The rates, in the dashboard's order: (figure, 766 index key or "", label).
 RATE_ROWS = (
-    ("on_time_rate", "2.1", N_("Tỷ lệ hồ sơ giải quyết đúng hạn")),
-    ("online_rate", "3.3", N_("Tỷ lệ hồ sơ trực tuyến")),
-    ("counter_rate", "", N_("Tỷ lệ hồ sơ nộp trực tiếp")),
-    ("postal_rate", "", N_("Tỷ lệ hồ sơ nộp qua bưu chính")),
-    ("online_payment_rate", "3.6", N_("Tỷ lệ thanh toán trực tuyến")),
-    ("electronic_result_rate", "4.1", N_("Tỷ lệ hồ sơ có kết quả điện tử")),
-    ("digitized_components_rate", "", N_("Tỷ lệ số hóa thành phần hồ sơ")),
-    ("digitized_results_rate", "", N_("Tỷ lệ số hóa kết quả giải quyết")),
-    ("digitization_rate", "4.2", N_("Tỷ lệ số hóa hồ sơ, kết quả")),
-    ("data_reuse_rate", "4.3", N_("Tỷ lệ khai thác, sử dụng lại dữ liệu số hóa")),
-    ("satisfaction_rate", "5.4", N_("Mức độ hài lòng trong giải quyết hồ sơ")),
+    ("on_time_rate", "2.1", gettext_noop("Tỷ lệ hồ sơ giải quyết đúng hạn")),
+    ("online_rate", "3.3", gettext_noop("Tỷ lệ hồ sơ trực tuyến")),
+    ("counter_rate", "", gettext_noop("Tỷ lệ hồ sơ nộp trực tiếp")),
+    ("postal_rate", "", gettext_noop("Tỷ lệ hồ sơ nộp qua bưu chính")),
+    ("online_payment_rate", "3.6", gettext_noop("Tỷ lệ thanh toán trực tuyến")),
+    ("electronic_result_rate", "4.1", gettext_noop("Tỷ lệ hồ sơ có kết quả điện tử")),
+    ("digitized_components_rate", "", gettext_noop("Tỷ lệ số hóa thành phần hồ sơ")),
+    ("digitized_results_rate", "", gettext_noop("Tỷ lệ số hóa kết quả giải quyết")),
+    ("digitization_rate", "4.2", gettext_noop("Tỷ lệ số hóa hồ sơ, kết quả")),
+    ("data_reuse_rate", "4.3", gettext_noop("Tỷ lệ khai thác, sử dụng lại dữ liệu số hóa")),
+    ("satisfaction_rate", "5.4", gettext_noop("Mức độ hài lòng trong giải quyết hồ sơ")),
 )
 RATE_LABELS = {name: label for name, _key, label in RATE_ROWS}
-AVERAGE_LABEL = N_("Thời gian giải quyết trung bình (ngày làm việc)")
-PROCEDURES_LABEL = N_("Tỷ lệ thủ tục cung cấp trực tuyến (toàn trình hoặc một phần)")
+AVERAGE_LABEL = gettext_noop("Thời gian giải quyết trung bình (ngày làm việc)")
+PROCEDURES_LABEL = gettext_noop("Tỷ lệ thủ tục cung cấp trực tuyến (toàn trình hoặc một phần)")
 
 # The 766 groups and indices as the pages name them (kpi.INDEX_766 holds the rules).
 GROUP_LABELS = {

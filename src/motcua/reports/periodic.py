@@ -18,7 +18,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from motcua.catalog.models import Field
 from motcua.directory.models import Agency
@@ -27,22 +27,22 @@ from motcua.reports import selectors
 
 # (column key, label, heading group); the groups become merged headers.
 COLUMNS = (
-    ("received", N_("Tổng số"), "received"),
-    ("carried_over", N_("Kỳ trước chuyển qua"), "received"),
-    ("received_online", N_("Mới tiếp nhận trực tuyến"), "received"),
-    ("received_direct", N_("Mới tiếp nhận trực tiếp, qua bưu chính"), "received"),
-    ("finished", N_("Tổng số"), "resolved"),
-    ("finished_early", N_("Trước hạn"), "resolved"),
-    ("finished_on_time", N_("Đúng hạn"), "resolved"),
-    ("finished_late", N_("Quá hạn"), "resolved"),
-    ("in_progress", N_("Tổng số"), "in_progress"),
-    ("in_progress_on_time", N_("Trong hạn"), "in_progress"),
-    ("in_progress_overdue", N_("Quá hạn"), "in_progress"),
+    ("received", gettext_noop("Tổng số"), "received"),
+    ("carried_over", gettext_noop("Kỳ trước chuyển qua"), "received"),
+    ("received_online", gettext_noop("Mới tiếp nhận trực tuyến"), "received"),
+    ("received_direct", gettext_noop("Mới tiếp nhận trực tiếp, qua bưu chính"), "received"),
+    ("finished", gettext_noop("Tổng số"), "resolved"),
+    ("finished_early", gettext_noop("Trước hạn"), "resolved"),
+    ("finished_on_time", gettext_noop("Đúng hạn"), "resolved"),
+    ("finished_late", gettext_noop("Quá hạn"), "resolved"),
+    ("in_progress", gettext_noop("Tổng số"), "in_progress"),
+    ("in_progress_on_time", gettext_noop("Trong hạn"), "in_progress"),
+    ("in_progress_overdue", gettext_noop("Quá hạn"), "in_progress"),
 )
 GROUPS = (
-    ("received", N_("Số hồ sơ nhận giải quyết")),
-    ("resolved", N_("Số hồ sơ đã giải quyết")),
-    ("in_progress", N_("Số hồ sơ đang giải quyết")),
+    ("received", gettext_noop("Số hồ sơ nhận giải quyết")),
+    ("resolved", gettext_noop("Số hồ sơ đã giải quyết")),
+    ("in_progress", gettext_noop("Số hồ sơ đang giải quyết")),
 )
 KEYS = tuple(key for key, _label, _group in COLUMNS)
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.directory.models import Agency, ServiceCenter
 from motcua.domain import report_periods
@@ -16,17 +18,17 @@ from motcua.reports.filters import period_label
 
 
 class Command(BaseCommand):
-    help = "Xuất báo cáo định kỳ (tháng, quý, năm) ra tệp Excel hoặc PDF."
+    help = gettext_noop("Xuất báo cáo định kỳ (tháng, quý, năm) ra tệp Excel hoặc PDF.")
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group(required=True)
-        which.add_argument("--period", help="tháng, dạng 2026-11")
-        which.add_argument("--quarter", help="quý, dạng 2026-Q4")
-        which.add_argument("--year", help="năm, dạng 2026")
-        parser.add_argument("--center", help="mã trung tâm (mặc định: toàn tỉnh)")
-        parser.add_argument("--agency", help="mã định danh cơ quan")
+        which.add_argument("--period", help=_("tháng, dạng 2026-11"))
+        which.add_argument("--quarter", help=_("quý, dạng 2026-Q4"))
+        which.add_argument("--year", help=_("năm, dạng 2026"))
+        parser.add_argument("--center", help=_("mã trung tâm (mặc định: toàn tỉnh)"))
+        parser.add_argument("--agency", help=_("mã định danh cơ quan"))
         parser.add_argument("--format", choices=["xlsx", "pdf"], required=True)
-        parser.add_argument("--output", required=True, help="đường dẫn tệp sẽ ghi")
+        parser.add_argument("--output", required=True, help=_("đường dẫn tệp sẽ ghi"))
 
     def handle(self, *args, **options):
         kind, code = next(
@@ -36,18 +38,24 @@ class Command(BaseCommand):
         try:
             days = report_periods.parse(kind, code)
         except ValueError:
-            raise CommandError(f"Kỳ “{code}” không hợp lệ (2026-11, 2026-Q4, 2026).") from None
+            raise CommandError(
+                _("Kỳ “%(code)s” không hợp lệ (2026-11, 2026-Q4, 2026).") % {"code": code}
+            ) from None
         center = agency = None
         if options["center"]:
             center = ServiceCenter.objects.filter(code=options["center"]).first()
             if center is None:
-                raise CommandError(f"Không có trung tâm mã “{options['center']}”.")
+                raise CommandError(
+                    _("Không có trung tâm mã “%(code)s”.") % {"code": options["center"]}
+                )
         if options["agency"]:
             agency = Agency.objects.filter(code=options["agency"]).first()
             if agency is None:
-                raise CommandError(f"Không có cơ quan mã “{options['agency']}”.")
+                raise CommandError(
+                    _("Không có cơ quan mã “%(code)s”.") % {"code": options["agency"]}
+                )
         scope = selectors.Scope(center=center and center.pk, agency=agency and agency.pk)
-        label = " · ".join(str(x) for x in (center, agency) if x) or "Toàn tỉnh"
+        label = " · ".join(str(x) for x in (center, agency) if x) or _("Toàn tỉnh")
         p = selectors.period_of(days.first, days.last, now=timezone.now())
         report = periodic.build(p, scope, period_label=period_label(days), scope_label=label)
         body = (
