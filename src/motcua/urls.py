@@ -31,6 +31,7 @@ urlpatterns = [
     path("quy-trinh/", include("motcua.workflow.urls")),
     path("xu-ly/", include("motcua.workflow.urls_work")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    path("giam-sat/", include("motcua.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -196,3 +196,9 @@ def ticket_at_center(*, center_id: int, ticket_id: str | int | None) -> Ticket |
     except (TypeError, ValueError):
         return None
     return Ticket.objects.select_related("group").filter(pk=pk, center_id=center_id).first()
+
+
+def open_counter_count(center_id: int) -> int:
+    """Open counters of the center, each once whatever groups it serves (the supervision
+    dashboard's "counters open")."""
+    return Counter.objects.filter(center_id=center_id, is_open=True).count()

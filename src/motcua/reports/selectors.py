@@ -266,3 +266,111 @@ def facts_of(records: QuerySet[DossierRecord]) -> list[kpi.DossierFacts]:
             )
         )  # fmt: skip
     return out
+
+
+# --- for the pages and exports (issue 6): grouped counts, series, today's deadlines ----------
+# Built on the same `_base` rows and `_queries` conditions as `kpi_figures`, so a group's
+# counts, a point of a series and today's figures equal `kpi_figures` over the same dossiers.
+
+# The counts of the periodic report (TTHC reporting layout).
+REPORT_COUNTS = (
+    "received", "carried_over", "received_new", "received_online", "received_counter",
+    "received_postal", "finished_early", "finished_on_time", "finished_late",
+    "in_progress_on_time", "in_progress_overdue",
+)  # fmt: skip
+GROUP_KEYS = ("center", "agency", "field", "procedure", "unit")
+
+
+def grouped_counts(
+    p: kpi.Period,
+    scope: Scope = Scope(),
+    *,
+    by: tuple[str, ...] = ("agency", "field"),
+    names: tuple[str, ...] = REPORT_COUNTS,
+) -> dict[tuple[int | None, ...], dict[str, int]]:
+    """Counts of `kpi_figures` per group of scope keys (e.g. agency × field), in one query.
+
+    Only groups with at least one dossier in the period's base rows appear."""
+    if not set(by) <= set(GROUP_KEYS):
+        raise ValueError(f"cannot group by {by}")
+    queries = _queries(p)
+    keys = [f"{name}_id" for name in by]
+    rows = (
+        _base(p, scope)
+        .order_by()
+        .values(*keys)
+        .annotate(**{f"n_{name}": Count("pk", filter=queries[name]) for name in names})
+    )
+    return {
+        tuple(row[k] for k in keys): {name: int(row[f"n_{name}"]) for name in names} for row in rows
+    }
+
+
+def series(
+    periods: list[kpi.Period],
+    scope: Scope = Scope(),
+    *,
+    names: tuple[str, ...] = ("received", "on_time"),
+) -> list[dict[str, int]]:
+    """Counts of `kpi_figures` for each of several periods (a trend), in one query."""
+    if not periods:
+        return []
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    touched = Q(received_at__lt=last) & (Q(ended_at__isnull=True) | Q(ended_at__gte=first))
+    rows = scope.filter(
+        DossierRecord.objects.filter(touched | Q(returned_at__gte=first, returned_at__lt=last))
+    )
+    aggregates = {}
+    for i, p in enumerate(periods):
+        sets, queries = _sets(p), _queries(p)
+        base = sets["handled"] | sets["returned"]
+        for name in names:
+            aggregates[f"p{i}_{name}"] = Count("pk", filter=base & queries[name])
+    row = rows.aggregate(**aggregates)
+    return [{name: int(row[f"p{i}_{name}"]) for name in names} for i in range(len(periods))]
+
+
+def _due_before_end(p: kpi.Period) -> Q:
+    """In progress and on time at the judging instant, but due before the period ends."""
+    return _sets(p)["in_progress_on_time"] & Q(on_time_until__lt=p.end)
+
+
+def deadline_counts(p: kpi.Period, scope: Scope = Scope()) -> dict[int, dict[str, int]]:
+    """Per agency (of the procedure): in progress on time, due before the period's end (for
+    today's period: due today) and overdue, judged as `kpi_figures` judges them."""
+    sets = _sets(p)
+    rows = (
+        _base(p, scope)
+        .order_by()
+        .values("agency_id")
+        .annotate(
+            n_on_time=Count("pk", filter=sets["in_progress_on_time"]),
+            n_due=Count("pk", filter=_due_before_end(p)),
+            n_overdue=Count("pk", filter=sets["in_progress_overdue"]),
+        )
+    )
+    return {
+        row["agency_id"]: {"in_progress_on_time": row["n_on_time"], "due": row["n_due"],
+                           "in_progress_overdue": row["n_overdue"]}
+        for row in rows if row["n_on_time"] or row["n_overdue"]
+    }  # fmt: skip
+
+
+def dossiers_due(p: kpi.Period, scope: Scope = Scope()) -> QuerySet[DossierRecord]:
+    """The rows behind `deadline_counts(...)["due"]`, soonest due first."""
+    return _base(p, scope).filter(_due_before_end(p)).order_by("on_time_until", "code")
+
+
+def procedure_names(procedure_ids) -> dict[int, str]:
+    """The name of each procedure, from its latest version (rows keep only the procedure)."""
+    from motcua.catalog.models import ProcedureVersion
+
+    names: dict[int, str] = {}
+    versions = (
+        ProcedureVersion.objects.filter(procedure_id__in=set(procedure_ids))
+        .order_by("procedure_id", "effective_from", "pk")
+        .values_list("procedure_id", "name")
+    )
+    for procedure_id, name in versions:
+        names[procedure_id] = name  # the later version wins
+    return names
