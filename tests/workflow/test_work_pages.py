@@ -277,3 +277,11 @@ def test_the_code_box_opens_a_visible_dossier_only(client, dossier, people):
     response = client.get("/xu-ly/", {"ma": dossier.code})
     assert response.status_code == 200
     assert "Không tìm thấy hồ sơ mã" in response.content.decode()
+
+
+def test_the_supervision_link_shows_for_those_who_may_supervise(client, dossier, people):
+    client.force_login(people.supervisor)
+    assert 'href="/giam-sat/"' in client.get("/xu-ly/").content.decode()
+    client.force_login(people.specialist)
+    html = client.get("/xu-ly/").content.decode()
+    assert 'href="/xu-ly/"' in html and 'href="/giam-sat/"' not in html
