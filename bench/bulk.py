@@ -65,15 +65,36 @@ def series(vendor: str) -> tuple[str, str]:
     )
 
 
-def execute(sql: str, params: Mapping[str, object], *, analyze: tuple[str, ...] = ()) -> float:
-    """Run one generated INSERT in its own transaction; seconds taken (ANALYZE included)."""
+def execute(
+    sql: str, params: Mapping[str, object], *, table: str = "", analyze: bool = False
+) -> float:
+    """Run one generated INSERT in its own transaction; seconds taken.
+
+    On PostgreSQL, with `table`: its secondary indexes are dropped before the INSERT and built
+    again after it (faster than updating them row by row), the foreign-key triggers are skipped
+    (session_replication_role = replica: the rows reference what the same SQL joined), and the
+    table is analyzed when `analyze`.
+    """
     from django.db import connection, transaction
 
     start = time.perf_counter()
+    pg = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
+        definitions = []
+        if pg and table:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND "
+                "i.indexname NOT IN (SELECT conname FROM pg_constraint)",
+                [table],
+            )
+            definitions = cursor.fetchall()
+            for name, _definition in definitions:
+                cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute(sql, params)
-    if analyze:
+        for _name, definition in definitions:
+            cursor.execute(definition)
+    if pg and table and analyze:
         with connection.cursor() as cursor:
-            for table in analyze:
-                cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"ANALYZE {table}")
     return time.perf_counter() - start

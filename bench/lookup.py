@@ -59,8 +59,7 @@ def _populate(total: int, version, center) -> float:
         "total": total, "procedure_version_id": version.pk, "center_id": center.pk,
         "receiving_agency_id": center.agency_id, "holder_agency_id": center.agency_id,
     }  # fmt: skip
-    analyze = ("dossiers_dossier",) if connection.vendor == "postgresql" else ()
-    return execute(sql, params, analyze=analyze)
+    return execute(sql, params, table="dossiers_dossier", analyze=True)
 
 
 def child(db: str, total: int, requests: int) -> None:
