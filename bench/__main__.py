@@ -6,10 +6,12 @@ import sys
 
 BENCHMARKS = {
     "catalog_search": "bench.catalog_search",
+    "dossier_life": "bench.dossier_life",
     "intake": "bench.intake",
     "lookup": "bench.lookup",
     "queue_calls": "bench.queue_calls",
     "queue_display": "bench.queue_display",
+    "workflow_lists": "bench.workflow_lists",
 }
 
 

@@ -28,6 +28,18 @@ def database_url(db: str, name: str) -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
+def drop_database(db: str, name: str) -> None:
+    """Remove the throwaway database of `database_url` once the benchmark is done."""
+    if db == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{OUT / name}.sqlite3{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def postgres_available() -> bool:
     try:
         import psycopg

@@ -13,10 +13,9 @@ import time
 from datetime import date, timedelta
 
 
-def _value_sql(field, vendor: str) -> str:
-    """A SQL expression for one dossier column, `n` being the row number."""
-    name = field.column
-    exprs = {
+def _exprs(vendor: str) -> dict[str, str]:
+    """SQL expressions for the dossier columns that matter here, `n` being the row number."""
+    return {
         "public_id": "gen_random_uuid()"
         if vendor == "postgresql"
         else "lower(hex(randomblob(16)))",
@@ -36,50 +35,31 @@ def _value_sql(field, vendor: str) -> str:
         "status": "'in_progress'",
         "channel": "'counter'",
         "applicant_type": "'individual'",
-        "sets": "1",
         "result_delivery": "'counter'",
         "created_at": "CURRENT_TIMESTAMP",
         "received_at": "CURRENT_TIMESTAMP",
         "due_at": "CURRENT_TIMESTAMP",
         "submitted_at": "CURRENT_TIMESTAMP",
+        "procedure_version_id": "%(procedure_version_id)s",
+        "center_id": "%(center_id)s",
+        "receiving_agency_id": "%(receiving_agency_id)s",
+        "holder_agency_id": "%(holder_agency_id)s",
     }
-    if name in exprs:
-        return exprs[name]
-    if name.endswith("_id") and name in ("procedure_version_id", "center_id",
-                                         "receiving_agency_id", "holder_agency_id"):  # fmt: skip
-        return f"%({name})s"
-    if field.null:
-        return "NULL"
-    return "''"
 
 
 def _populate(total: int, version, center) -> float:
-    from django.db import connection, transaction
+    from django.db import connection
 
+    from bench.bulk import execute, insert_sql, series
     from motcua.dossiers.models import Dossier
 
-    fields = [f for f in Dossier._meta.concrete_fields if f.column != "id"]
-    columns = ", ".join(f.column for f in fields)
-    values = ", ".join(_value_sql(f, connection.vendor) for f in fields)
-    if connection.vendor == "postgresql":
-        source = "generate_series(1, %(total)s) AS n"
-        sql = f"INSERT INTO dossiers_dossier ({columns}) SELECT {values} FROM {source}"
-    else:
-        sql = (
-            "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < %(total)s) "
-            f"INSERT INTO dossiers_dossier ({columns}) SELECT {values} FROM seq"
-        )
+    prefix, source = series(connection.vendor)
+    sql = insert_sql(Dossier, _exprs(connection.vendor), source, prefix=prefix)
     params = {
         "total": total, "procedure_version_id": version.pk, "center_id": center.pk,
         "receiving_agency_id": center.agency_id, "holder_agency_id": center.agency_id,
     }  # fmt: skip
-    start = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE dossiers_dossier")
-    return time.perf_counter() - start
+    return execute(sql, params, table="dossiers_dossier", analyze=True)
 
 
 def child(db: str, total: int, requests: int) -> None:

@@ -470,6 +470,13 @@ class StepRun(models.Model):
         on_delete=models.PROTECT,
         related_name="step_runs",
     )
+    # The dossier's center (it never changes): the one-stop steps' worklists filter on it.
+    center = models.ForeignKey(
+        "directory.ServiceCenter",
+        verbose_name=_("trung tâm tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     parallel = models.BooleanField(_("phối hợp song song"), default=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -512,6 +519,7 @@ class StepRun(models.Model):
         ordering = ["started_at", "id"]
         indexes = [
             models.Index(fields=["status", "role", "unit"]),
+            models.Index(fields=["status", "role", "center", "effective_due_at"]),
             models.Index(fields=["status", "assignee"]),
             models.Index(fields=["status", "effective_due_at"]),
         ]
@@ -583,6 +591,14 @@ class Pause(models.Model):
         verbose_name = _("thời gian tạm dừng")
         verbose_name_plural = _("thời gian tạm dừng")
         ordering = ["started_at", "id"]
+        indexes = [
+            # The open pauses in the order the "waiting for the applicant" list shows them.
+            models.Index(
+                fields=["started_at", "id"],
+                condition=Q(ended_at__isnull=True),
+                name="pause_open_by_start",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dossier"],

@@ -347,8 +347,8 @@ def _new_run(
     due = step_due_at(calendar, step, at)
     run = StepRun.objects.create(
         dossier_process=dp, step=step, role=step.role, unit_kind=step.unit_kind,
-        unit=_unit_for(dossier, step), parallel=step.is_parallel, started_at=at, started_by=by,
-        due_at=due, effective_due_at=due,
+        unit=_unit_for(dossier, step), center_id=dossier.center_id, parallel=step.is_parallel,
+        started_at=at, started_by=by, due_at=due, effective_due_at=due,
     )  # fmt: skip
     run.step = step
     return run

@@ -65,13 +65,26 @@ _RUN_RELATED = (
 
 
 def _unit_q(actor: perms.Actor, prefix: str = "") -> Q:
-    """Runs whose unit the actor works in (mirrors permissions.in_unit)."""
-    agencies = list(actor.agency_ids) or [-1]
-    centers = list(actor.center_ids) or [-1]
-    return Q(**{f"{prefix}unit_id__in": agencies}) | Q(
-        **{f"{prefix}unit_kind": UnitKind.ONE_STOP,
-           f"{prefix}dossier_process__dossier__center_id__in": centers}
-    )  # fmt: skip
+    """Runs whose unit the actor works in (mirrors permissions.in_unit).
+
+    Both branches filter on the run's own columns (its center is the dossier's, copied), so the
+    (status, role, unit) and (status, role, center) indexes serve them. A branch for an empty
+    set of agencies or centers is left out rather than written as `IN (-1)`: it matches nothing
+    either way, but in an OR it kept the database from using the index for the other branch."""
+    branches = []
+    if actor.agency_ids:
+        branches.append(Q(**{f"{prefix}unit_id__in": sorted(actor.agency_ids)}))
+    if actor.center_ids:
+        branches.append(
+            Q(**{f"{prefix}unit_kind": UnitKind.ONE_STOP,
+                 f"{prefix}center_id__in": sorted(actor.center_ids)})
+        )  # fmt: skip
+    if not branches:
+        return Q(pk__in=[])
+    condition = branches[0]
+    for branch in branches[1:]:
+        condition |= branch
+    return condition
 
 
 def _actor(user: User) -> perms.Actor:
@@ -96,14 +109,22 @@ def to_do(user: User) -> QuerySet[StepRun]:
     )
 
 
-def _within_one_day_q(runs: QuerySet[StepRun], now: datetime, field_name: str) -> Q:
-    """`field_name` falls within one working day from `now`, on each center's calendar."""
-    center_ids = set(runs.values_list("dossier_process__dossier__center_id", flat=True).distinct())
+def _day_limits(runs: QuerySet[StepRun], now: datetime) -> dict[int, datetime]:
+    """Per center of `runs`: one working day from `now` on that center's calendar."""
+    # order_by(): the list order would otherwise join the DISTINCT (one row per run).
+    center_ids = set(runs.order_by().values_list("center_id", flat=True).distinct())
+    return {
+        center.pk: calendar_for_center(center).add_working_days(now, 1)
+        for center in ServiceCenter.objects.filter(pk__in=center_ids)
+    }
+
+
+def _within_one_day_q(limits: dict[int, datetime], now: datetime, field_name: str) -> Q:
+    """`field_name` falls within one working day from `now` (`limits`: `_day_limits`)."""
     condition = Q(pk__in=[])
-    for center in ServiceCenter.objects.filter(pk__in=center_ids):
-        limit = calendar_for_center(center).add_working_days(now, 1)
+    for center_id, limit in limits.items():
         condition |= Q(
-            **{"dossier_process__dossier__center_id": center.pk,
+            **{"center_id": center_id,
                f"{field_name}__gte": now, f"{field_name}__lte": limit}
         )  # fmt: skip
     return condition
@@ -126,8 +147,9 @@ def due_soon(user: User, *, now: datetime | None = None) -> QuerySet[StepRun]:
     """The user's open runs due (step or dossier) within one working day, not yet overdue."""
     now = now or timezone.now()
     runs = to_do(user)
-    soon = _within_one_day_q(runs, now, "effective_due_at") | (
-        _within_one_day_q(runs, now, "dossier_process__deadline_at")
+    limits = _day_limits(runs, now)
+    soon = _within_one_day_q(limits, now, "effective_due_at") | (
+        _within_one_day_q(limits, now, "dossier_process__deadline_at")
         & Q(dossier_process__dossier__status__in=CLOCK_STATES)
     )
     return runs.filter(soon).exclude(_overdue_q(now))
@@ -190,14 +212,14 @@ def agency_counts(user: User, *, now: datetime | None = None) -> list[AgencyCoun
     agencies = _leader_agency_ids(user, actor)
     if agencies is not None and not agencies:
         return []
-    runs = StepRun.objects.filter(
-        status=StepRun.Status.OPEN,
-        dossier_process__dossier__status__in=[*perms.RUNNING],
-    )
+    open_runs = StepRun.objects.filter(status=StepRun.Status.OPEN)
     if agencies is not None:
-        runs = runs.filter(unit_id__in=agencies)
+        open_runs = open_runs.filter(unit_id__in=agencies)
+    runs = open_runs.filter(dossier_process__dossier__status__in=[*perms.RUNNING])
     working = Q(dossier_process__dossier__status__in=WORKING_STATES)
-    soon = _within_one_day_q(runs, now, "effective_due_at")
+    # The centers of the open runs, without the dossiers' join: a center more (no running
+    # dossier) only adds a branch that matches nothing.
+    soon = _within_one_day_q(_day_limits(open_runs, now), now, "effective_due_at")
     rows = runs.values("unit_id").annotate(
         open=Count("id"),
         unassigned=Count("id", filter=Q(assignee__isnull=True) & working),
