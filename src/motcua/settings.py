@@ -232,5 +232,8 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("MOTCUA_EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_FROM_EMAIL", "motcua@localhost")
 MOTCUA_SMS_GATEWAY = os.environ.get("MOTCUA_SMS_GATEWAY", "logging")
+# Decision 766 points and thresholds per index, as the province reads them in the Decision
+# (JSON, e.g. {"2.1": {"points": 20, "threshold": "1"}}); unset ones stay "not given".
+MOTCUA_INDEX_766 = os.environ.get("MOTCUA_INDEX_766") or "{}"
 # The API takes files inside JSON (base64, 4/3 of their size): allow a whole dossier's worth.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MOTCUA_MAX_DOSSIER_SIZE * 4 // 3 + 1024 * 1024

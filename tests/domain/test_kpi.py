@@ -23,6 +23,7 @@ The golden set (period: March 2026, i.e. [1/3 00:00, 1/4 00:00)):
 | M | counter | 2/3 09:00 | refused 10/3 10:00 | late |
 """
 
+import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -340,3 +341,35 @@ def test_on_time_until_agrees_with_the_clock(gaps, open_last, judge):
     expected = deadlines.in_progress_on_time(CAL, period_end=moment, due_at=due, pauses=known)
     until = kpi.on_time_until(CAL, due, pauses)
     assert (until is None or moment <= until) == expected
+
+
+# --- the Decision 766 points a province enters ------------------------------------------------
+
+
+def test_entered_points_and_thresholds_score_the_indices():
+    """With 2.1 worth 20 points at a 100% threshold, a 3/4 on-time rate scores 15 of 20; the
+    progress group (2.1 alone) is then complete, the total still needs every group."""
+    rules = kpi.rules_766({"2.1": {"points": 20, "threshold": "1"}})
+    score = kpi.score_766({"2.1": Fraction(3, 4)}, rules)
+    progress = next(g for g in score.groups if g.key == "progress")
+    assert progress.score == 15 and progress.indices[0].missing == ""
+    assert score.total is None and score.scored == 15 and score.scored_max == 20
+    # Threshold met: min(1, rate / threshold) caps at the full points.
+    rules = kpi.rules_766({"3.3": {"points": 6}})  # 3.3's threshold (50%) comes from the domain
+    online = next(g for g in kpi.score_766({"3.3": Fraction(3, 5)}, rules).groups
+                  if g.key == "online_service")  # fmt: skip
+    assert online.indices[1].score == 6 and online.score is None  # 3.1 still has no points
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"9.9": {"points": 1}}, "unknown Decision 766 index: 9.9"),
+        ({"2.1": {"points": -1}}, "2.1: points must not be negative"),
+        ({"4.2": {"threshold": "1.5"}}, "4.2: threshold must be in (0, 1]"),
+        ({"4.1": {"points": 12}, "4.2": {"points": 12}}, "digitization: 24 points"),
+    ],
+)
+def test_bad_entered_points_are_refused(overrides, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        kpi.rules_766(overrides)

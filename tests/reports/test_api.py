@@ -106,3 +106,24 @@ def test_a_supervisor_attached_to_an_agency_still_sees_everything(client, rows, 
     attached = person("giamsat2", "supervisor", agency=people.specialist.agency)
     everything = get(client, people.supervisor, **MARCH).json()
     assert get(client, attached, **MARCH).json()["received"] == everything["received"] == 11
+
+
+def test_points_entered_in_the_setting_score_the_api_index(client, rows, people, settings):  # noqa: F811
+    """2.1 = 6/11 in March; entered as 20 points at a 100% threshold: 20 × 6/11."""
+    settings.MOTCUA_INDEX_766 = '{"2.1": {"points": 20, "threshold": "1"}}'
+    body = get(client, people.supervisor, **MARCH).json()
+    groups = {g["key"]: g for g in body["index_766"]["groups"]}
+    assert groups["progress"]["score"] == 20 * 6 / 11
+    assert body["index_766"]["scored_max"] == 20
+
+
+def test_a_bad_index_setting_fails_the_system_check(settings):
+    from motcua.reports.checks import index_766_setting
+
+    settings.MOTCUA_INDEX_766 = '{"2.1": {"points": 25}}'
+    errors = index_766_setting(None)
+    assert [e.id for e in errors] == ["reports.E001"] and "progress: 25 points" in errors[0].msg
+    settings.MOTCUA_INDEX_766 = "not json"
+    assert index_766_setting(None)[0].id == "reports.E001"
+    settings.MOTCUA_INDEX_766 = "{}"
+    assert index_766_setting(None) == []

@@ -493,6 +493,42 @@ INDEX_766: tuple[GroupRule, ...] = (
 )
 
 
+def rules_766(
+    overrides: dict[str, dict] | None = None, base: tuple[GroupRule, ...] = INDEX_766
+) -> tuple[GroupRule, ...]:
+    """The 766 rules with the points and thresholds a province enters from the Decision's text
+    (`{"2.1": {"points": 20, "threshold": "1"}, …}`; a threshold as a fraction of 1, e.g.
+    "0.8" or "4/5"). ValueError, with the index at fault, for an unknown index, a negative
+    value, a threshold outside (0, 1], or a group whose indices' points exceed its points."""
+    overrides = dict(overrides or {})
+    known = {rule.key for group in base for rule in group.indices}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ValueError(f"unknown Decision 766 index: {', '.join(unknown)}")
+    groups = []
+    for group in base:
+        indices = []
+        for rule in group.indices:
+            change = overrides.get(rule.key) or {}
+            points, threshold = rule.points, rule.threshold
+            if change.get("points") is not None:
+                points = int(change["points"])
+                if points < 0:
+                    raise ValueError(f"{rule.key}: points must not be negative")
+            if change.get("threshold") is not None:
+                threshold = Fraction(str(change["threshold"]))
+                if not 0 < threshold <= 1:
+                    raise ValueError(f"{rule.key}: threshold must be in (0, 1]")
+            indices.append(IndexRule(rule.key, rule.name, points, threshold))
+        total = sum(r.points or 0 for r in indices)
+        if total > group.points:
+            raise ValueError(
+                f"{group.key}: {total} points for its indices, the group has {group.points}"
+            )
+        groups.append(GroupRule(group.key, group.name, group.points, tuple(indices), group.note))
+    return tuple(groups)
+
+
 def index_score(rule: IndexRule, rate: Fraction | None) -> Fraction | None:
     """min(1, rate / threshold) × points; None when the rate, points or threshold is missing."""
     if rate is None or rule.points is None or rule.threshold is None:
@@ -541,11 +577,13 @@ def _missing(rule: IndexRule, rate: Fraction | None) -> str:
     return "; ".join(reasons)
 
 
-def score_766(rates: dict[str, Fraction | None]) -> Score766:
+def score_766(
+    rates: dict[str, Fraction | None], rules: tuple[GroupRule, ...] = INDEX_766
+) -> Score766:
     """The group scores and the total from the rates by index key ("2.1": …)."""
     groups = []
     scored_max = 0
-    for g in INDEX_766:
+    for g in rules:
         parts = []
         for rule in g.indices:
             rate = rates.get(rule.key)

@@ -13,7 +13,6 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from motcua.domain import kpi
 from motcua.reports import selectors
 
 # Every figure the list page can show: counts of `Kpi.counts`, the rates, the average, and
@@ -146,7 +145,7 @@ def denominator_of(figure: str) -> str | None:
 
 
 def threshold(index_key: str) -> Fraction | None:
-    for group in kpi.INDEX_766:
+    for group in selectors.index_766_rules():
         for rule in group.indices:
             if rule.key == index_key:
                 return rule.threshold

@@ -7,11 +7,13 @@ golden data); `dossiers_behind()` gives the dossiers behind a figure, for the pa
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -44,6 +46,14 @@ class Scope:
         if self.agency_in is not None:
             qs = qs.filter(agency_id__in=self.agency_in)
         return qs
+
+
+def index_766_rules() -> tuple[kpi.GroupRule, ...]:
+    """The Decision 766 rules: the domain's, with the points and thresholds the province set in
+    settings.MOTCUA_INDEX_766 (environment variable of the same name, JSON; checked at start-up
+    by the system check reports.E001)."""
+    value = getattr(settings, "MOTCUA_INDEX_766", None) or {}
+    return kpi.rules_766(json.loads(value) if isinstance(value, str) else value)
 
 
 def reach_of(user: User) -> Scope | None:
@@ -221,7 +231,9 @@ def kpi_figures(p: kpi.Period, scope: Scope = Scope()) -> Kpi:
         evaluation.append(
             kpi.EvaluationFigure(idx.number, idx.name, points, n, kpi.ratio(points, n))
         )
-    return Kpi(counts, figures, procedures, kpi.score_766(rates), tuple(evaluation))
+    return Kpi(
+        counts, figures, procedures, kpi.score_766(rates, index_766_rules()), tuple(evaluation)
+    )
 
 
 # What each figure lists: the set of its numerator (or of the count).
