@@ -389,6 +389,7 @@ EVENT_LABELS = {
     "fee_exempted": gettext_noop("Miễn, giảm phí, lệ phí"),
     "fee_restored": gettext_noop("Bỏ miễn, giảm phí, lệ phí"),
     "postal_delivery": gettext_noop("Cập nhật tình trạng bưu gửi kết quả"),
+    "imported": gettext_noop("Nhập từ dữ liệu lịch sử"),
 }
 
 
