@@ -6,6 +6,7 @@ import sys
 
 BENCHMARKS = {
     "catalog_search": "bench.catalog_search",
+    "history_import": "bench.history_import",
     "intake": "bench.intake",
     "lookup": "bench.lookup",
     "queue_calls": "bench.queue_calls",
