@@ -430,3 +430,13 @@ def test_the_history_channel_is_not_for_citizens(version, center, officer, monda
     dossier = receive(version, center, officer, monday_9am)
     with pytest.raises(services.RatingError):
         services.submit_rating(dossier=dossier, channel="history", value="satisfied")
+
+
+def test_admin_lists_imported_dossiers_read_only(client, people, history_center, tmp_path):
+    run(write(tmp_path, [line("H-0200")]))
+    people.administrator.is_staff = people.administrator.is_superuser = True
+    people.administrator.save()
+    client.force_login(people.administrator)
+    response = client.get("/admin/reports/importeddossier/")
+    assert response.status_code == 200 and "H-0200" in response.content.decode()
+    assert client.get("/admin/reports/importeddossier/add/").status_code == 403
