@@ -8,12 +8,14 @@ must the fact rows. Calendar and procedure as in test_records: received Monday 2
 """
 
 import json
+import threading
 from datetime import date
 from fractions import Fraction
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.reports import history, selectors, services
@@ -440,3 +442,29 @@ def test_admin_lists_imported_dossiers_read_only(client, people, history_center,
     response = client.get("/admin/reports/importeddossier/")
     assert response.status_code == 200 and "H-0200" in response.content.decode()
     assert client.get("/admin/reports/importeddossier/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_one_file_at_once_write_each_dossier_once(history_center, tmp_path):
+    path = write(tmp_path, [line(f"H-{n:04d}") for n in range(300)])
+    barrier = threading.Barrier(2)
+    reports: list = []
+
+    def administrator():
+        try:
+            barrier.wait()
+            reports.append(history.import_history(path=path, batch=50))
+        except BaseException as exc:  # surfaced below
+            reports.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=administrator) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert all(isinstance(r, history.Report) for r in reports), reports
+    assert sum(r.imported for r in reports) == 300
+    assert Dossier.objects.count() == DossierRecord.objects.count() == 300
+    assert DossierEvent.objects.filter(action="imported").count() == 300

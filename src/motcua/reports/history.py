@@ -28,7 +28,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,6 +73,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.line:
+            return self.message
         if self.field:
             return _("dòng %(line)d, trường %(field)s: %(message)s") % {
                 "line": self.line, "field": self.field, "message": self.message,
@@ -114,6 +116,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     imported: int = 0
+    skipped_while_writing: int = 0  # written by another run between the check and the write
     dry_run: bool = False
     validate_seconds: float = 0.0  # wall-clock time of each pass
     write_seconds: float = 0.0
@@ -481,12 +484,25 @@ def import_history(*, path: Path, dry_run: bool = False, batch: int = 1000) -> R
     for entry in _entries(path):
         chunk.append(entry)
         if len(chunk) >= batch:
-            report.imported += _write(chunk, lookups, report.source, now)
+            report.imported += _write_retrying(chunk, lookups, report.source, now)
             chunk = []
     if chunk:
-        report.imported += _write(chunk, lookups, report.source, now)
+        report.imported += _write_retrying(chunk, lookups, report.source, now)
+    report.skipped_while_writing = report.new - report.imported
     report.write_seconds = time.perf_counter() - started
     return report
+
+
+def _write_retrying(entries: list[Entry], lookups: _Lookups, source: str, now: datetime) -> int:
+    """A code written by someone else since the check (a second import of the same file at
+    the same time) makes the batch fail on the unique code: it is rolled back whole and
+    tried again, when the codes now present are skipped."""
+    for _attempt in range(2):
+        try:
+            return _write(entries, lookups, source, now)
+        except IntegrityError:
+            continue
+    return _write(entries, lookups, source, now)
 
 
 @transaction.atomic
