@@ -152,7 +152,7 @@ def _datetime(value, name: str, problems: list[Problem], line: int) -> datetime 
     except ValueError:
         problems.append(Problem(line, name, _("không phải thời điểm ISO 8601 hợp lệ.")))
         return None
-    if parsed.tzinfo is None or "T" not in value:
+    if parsed.tzinfo is None:
         problems.append(
             Problem(line, name, _("cần ngày, giờ và múi giờ, ví dụ 2024-02-26T08:15:00+07:00."))
         )
