@@ -105,15 +105,13 @@ def child(db: str, lines: int, batch: int) -> None:
         print(f"[{db}] same file again (all skipped): {lines / seconds:,.0f} dossiers/s")
     finally:
         if db == "postgres":
-            from django.db import connections
-
-            connections.close_all()
             import psycopg
 
             from bench.common import PG_ADMIN_URL
 
+            # FORCE: the connection pool of this process still holds sessions.
             with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main(argv: list[str]) -> int:
