@@ -7,6 +7,7 @@ import sys
 BENCHMARKS = {
     "catalog_search": "bench.catalog_search",
     "dossier_life": "bench.dossier_life",
+    "history_import": "bench.history_import",
     "intake": "bench.intake",
     "lookup": "bench.lookup",
     "queue_calls": "bench.queue_calls",

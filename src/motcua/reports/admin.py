@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from motcua.payments.admin import ReadOnlyAdmin
-from motcua.reports.models import DossierRecord, Rating
+from motcua.reports.models import DossierRecord, ImportedDossier, Rating
 
 
 @admin.register(Rating)
@@ -24,3 +24,14 @@ class DossierRecordAdmin(ReadOnlyAdmin):
                     "outcome", "on_time_until", "late_from", "supplement_rounds")  # fmt: skip
     list_filter = ("channel", "end_kind", "outcome", "imported")
     search_fields = ("code",)
+
+
+@admin.register(ImportedDossier)
+class ImportedDossierAdmin(ReadOnlyAdmin):
+    """Where each imported dossier came from (`motcua import-history`); written by it only."""
+
+    center_path = "dossier__center"
+    list_display = ("dossier", "source", "line", "finished_at", "returned_at", "imported_at")
+    list_filter = ("source",)
+    search_fields = ("dossier__code",)
+    list_select_related = ("dossier",)

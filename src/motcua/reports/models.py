@@ -12,6 +12,8 @@ class RatingChannel(models.TextChoices):
     COUNTER = "counter", _("Máy đánh giá tại quầy")
     RECEIPT_QR = "receipt_qr", _("Mã QR trên giấy tiếp nhận")
     PORTAL = "portal", _("Cổng dịch vụ công")
+    # A rating carried over from the previous system: where it was given is not known.
+    HISTORY = "history", _("Dữ liệu lịch sử (hệ thống cũ)")
 
 
 class RatingValue(models.TextChoices):
@@ -77,8 +79,8 @@ FACT_FIELDS = (
 
 class DossierRecord(models.Model):
     """The facts of one received dossier the indices need (`domain.kpi.DossierFacts`), with
-    its scope keys. Written only by `reports.services.refresh_record` (native dossiers, at
-    every change of a fact) and, later, by the history import."""
+    its scope keys. Written only by `reports.services.refresh_record` (at every change of a
+    fact) and by the history import (`reports.history`), through the same functions."""
 
     dossier = models.OneToOneField(
         "dossiers.Dossier", on_delete=models.CASCADE, null=True, blank=True,
@@ -146,3 +148,36 @@ class DossierRecord(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ImportedDossier(models.Model):
+    """A dossier carried over from the previous system (`motcua import-history`): where it came
+    from, and the facts the history gives that motcua would otherwise read from the native
+    records (a result document, a refusal, a withdrawal notice, an apology, fees, payments,
+    scanned components). `reports.services.refresh_record` reads them from here."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.CASCADE,
+        related_name="history",
+    )  # fmt: skip
+    source = models.CharField(_("tệp nguồn"), max_length=255)
+    line = models.PositiveIntegerField(_("dòng"))
+    imported_at = models.DateTimeField(_("nhập lúc"))
+    # The end of the dossier: the result issued (result_ready, returned), the refusal or the
+    # withdrawal, as the status says; and when the result was handed over.
+    finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    new_due_at = models.DateTimeField(_("hẹn lại ngày trả kết quả"), null=True, blank=True)
+    components_digitized = models.BooleanField(_("thành phần hồ sơ đã số hóa"), default=False)
+    result_digitized = models.BooleanField(_("kết quả đã số hóa"), default=False)
+    data_reused = models.BooleanField(_("tái sử dụng dữ liệu đã số hóa"), default=False)
+    fee_total = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    paid_online = models.BooleanField(_("thanh toán trực tuyến"), default=False)
+
+    class Meta:
+        verbose_name = _("hồ sơ nhập từ dữ liệu lịch sử")
+        verbose_name_plural = _("hồ sơ nhập từ dữ liệu lịch sử")
+        ordering = ["source", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}"

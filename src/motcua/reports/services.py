@@ -22,11 +22,41 @@ from motcua.directory.selectors import calendar_for_center
 from motcua.domain import deadlines, kpi
 from motcua.domain.dossier_status import Status
 from motcua.dossiers.models import Dossier
-from motcua.reports.models import FACT_FIELDS, DossierRecord, Rating, RatingChannel, RatingValue
+from motcua.reports.models import (
+    FACT_FIELDS,
+    DossierRecord,
+    ImportedDossier,
+    Rating,
+    RatingChannel,
+    RatingValue,
+)
 
 
 class RatingError(Exception):
     """A rating the rules refuse; the message is for the citizen."""
+
+
+def _clock(pauses) -> dict:
+    """The clock inputs of `kpi.facts_for` from a dossier's `workflow.Pause` rows (in time
+    order): every pause stops the clock, each supplement pause is a supplement request."""
+    from motcua.workflow.models import Pause
+
+    return {
+        "pauses": [deadlines.Pause(p.started_at, p.ended_at, p.kind) for p in pauses],
+        "supplement_requested_at": [
+            p.started_at for p in pauses if p.kind == Pause.Kind.SUPPLEMENT
+        ],
+    }
+
+
+def _pauses_of(dossier: Dossier) -> list:
+    from motcua.workflow.models import Pause
+
+    return list(Pause.objects.filter(dossier=dossier).order_by("started_at", "id"))
+
+
+def _dissatisfied(dossier: Dossier) -> bool:
+    return dossier.ratings.filter(value=RatingValue.UNSATISFIED).exists()
 
 
 def _facts(dossier: Dossier) -> kpi.DossierFacts:
@@ -34,13 +64,11 @@ def _facts(dossier: Dossier) -> kpi.DossierFacts:
     from motcua.workflow.models import (
         Apology,
         DossierProcess,
-        Pause,
         ResultDocument,
         StepRun,
         Withdrawal,
     )
 
-    pauses = list(Pause.objects.filter(dossier=dossier).order_by("started_at", "id"))
     apology = Apology.objects.filter(dossier=dossier).first()
     result = ResultDocument.objects.filter(dossier=dossier).first()
     process = DossierProcess.objects.filter(dossier=dossier).first()
@@ -65,8 +93,7 @@ def _facts(dossier: Dossier) -> kpi.DossierFacts:
         channel=dossier.channel,
         received_at=dossier.received_at,
         due_at=dossier.due_at,
-        pauses=[deadlines.Pause(p.started_at, p.ended_at, p.kind) for p in pauses],
-        supplement_requested_at=[p.started_at for p in pauses if p.kind == Pause.Kind.SUPPLEMENT],
+        **_clock(_pauses_of(dossier)),
         apology_at=apology.issued_at if apology else None,
         new_due_at=apology.new_due_at if apology else None,
         result_at=result.recorded_at if result else None,
@@ -80,17 +107,76 @@ def _facts(dossier: Dossier) -> kpi.DossierFacts:
         paid_online=Payment.objects.filter(
             dossier=dossier, method=PaymentMethod.ONLINE, status=PaymentStatus.PAID
         ).exists(),
-        dissatisfied=dossier.ratings.filter(value=RatingValue.UNSATISFIED).exists(),
+        dissatisfied=_dissatisfied(dossier),
         agency_step_outcomes=dict(by_agency),
         ratings=list(dossier.ratings.values_list("value", flat=True)),
     )
 
 
+# Which end an imported dossier's `finished_at` is, by its status (the history gives one time
+# for "the end": the result issued, the refusal or the withdrawal).
+_IMPORTED_END = {
+    Status.RESULT_READY: "result_at",
+    Status.RETURNED: "result_at",
+    Status.REFUSED: "refused_at",
+    Status.WITHDRAWN: "withdrawn_at",
+}
+
+
+def imported_facts(
+    calendar, *, dossier: Dossier, history: ImportedDossier, pauses: list, dissatisfied: bool
+) -> kpi.DossierFacts:
+    """The facts of a dossier carried over from the previous system (`reports.history`).
+
+    The same `kpi.facts_for` as a native dossier, with the same clock inputs (its supplement
+    requests are `workflow.Pause` rows); what motcua reads for a native dossier from the result
+    document, refusal, withdrawal notice, apology, fees, payments and scans comes from
+    `history`. The apology's issue time is not in the history (see docs/history-format.md).
+    Works on unsaved objects too: the import computes the rows before writing them.
+    """
+    ends = {"result_at": None, "refused_at": None, "withdrawn_at": None}
+    end = _IMPORTED_END.get(dossier.status)
+    if end is not None:
+        ends[end] = history.finished_at
+    return kpi.facts_for(
+        calendar,
+        key=dossier.code,
+        channel=dossier.channel,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        **_clock(pauses),
+        new_due_at=history.new_due_at,
+        returned_at=history.returned_at,
+        **ends,
+        result_electronic=history.result_digitized,
+        components_digitized=history.components_digitized,
+        data_reused=history.data_reused,
+        fee_total=history.fee_total,
+        paid_online=history.paid_online,
+        dissatisfied=dissatisfied,
+    )
+
+
 def record_values(facts: kpi.DossierFacts) -> dict:
-    """The DossierRecord columns holding `facts` (the history import writes the same)."""
+    """The DossierRecord columns holding `facts`."""
     values = {name: getattr(facts, name) for name in FACT_FIELDS}
     values["end_kind"] = facts.end_kind or ""
     values["outcome"] = facts.outcome or ""
+    return values
+
+
+def record_fields(
+    *, dossier: Dossier, version, center, facts: kpi.DossierFacts, imported: bool
+) -> dict:
+    """Every column of the dossier's DossierRecord but its link: the facts and the scope keys
+    (native and imported dossiers alike)."""
+    values = record_values(facts)
+    values.update(
+        code=dossier.code, center_id=center.pk, unit_id=center.unit_id,
+        agency_id=version.agency_id, receiving_agency_id=dossier.receiving_agency_id,
+        field_id=version.field_id, procedure_id=version.procedure_id, status=dossier.status,
+        imported=imported,
+    )  # fmt: skip
     return values
 
 
@@ -101,12 +187,17 @@ def refresh_record(*, dossier: Dossier) -> DossierRecord | None:
     if not dossier.code or dossier.received_at is None:
         DossierRecord.objects.filter(dossier=dossier).delete()
         return None
-    version = dossier.procedure_version
-    values = record_values(_facts(dossier))
-    values.update(
-        code=dossier.code, center_id=dossier.center_id, unit_id=dossier.center.unit_id,
-        agency_id=version.agency_id, receiving_agency_id=dossier.receiving_agency_id,
-        field_id=version.field_id, procedure_id=version.procedure_id, status=dossier.status,
+    history = ImportedDossier.objects.filter(dossier=dossier).first()
+    if history is None:
+        facts = _facts(dossier)
+    else:
+        facts = imported_facts(
+            calendar_for_center(dossier.center), dossier=dossier, history=history,
+            pauses=_pauses_of(dossier), dissatisfied=_dissatisfied(dossier),
+        )  # fmt: skip
+    values = record_fields(
+        dossier=dossier, version=dossier.procedure_version, center=dossier.center, facts=facts,
+        imported=history is not None,
     )  # fmt: skip
     record, _ = DossierRecord.objects.update_or_create(dossier=dossier, defaults=values)
     return record
@@ -142,7 +233,7 @@ def submit_rating(
     at: datetime | None = None,
 ) -> Rating:
     """Đánh giá: one rating per dossier per channel, linked to the counter and the officer."""
-    if channel not in RatingChannel.values:
+    if channel not in RatingChannel.values or channel == RatingChannel.HISTORY:
         raise RatingError(_("Kênh đánh giá không hợp lệ."))
     if value not in RatingValue.values:
         raise RatingError(_("Hãy chọn: rất hài lòng, hài lòng hoặc không hài lòng."))

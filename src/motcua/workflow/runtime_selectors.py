@@ -413,6 +413,7 @@ EVENT_LABELS = {
     "fee_alternative": gettext_noop("Áp dụng mức thu thay thế"),
     "fee_extra": gettext_noop("Thu thêm khoản phí, lệ phí"),
     "postal_delivery": gettext_noop("Cập nhật tình trạng bưu gửi kết quả"),
+    "imported": gettext_noop("Nhập từ dữ liệu lịch sử"),
 }
 
 
