@@ -551,7 +551,7 @@ def _write(entries: list[Entry], lookups: _Lookups, source: str, now: datetime) 
             ))  # fmt: skip
         facts = services.imported_facts(
             lookups.calendar(dossier.center), dossier=dossier, history=history, pauses=own,
-            dissatisfied=e.rating == "unsatisfied",
+            dissatisfied=e.rating == "unsatisfied", ratings=[e.rating] if e.rating else [],
         )  # fmt: skip
         records.append(DossierRecord(dossier=dossier, **services.record_fields(
             dossier=dossier, version=dossier.procedure_version, center=dossier.center,

@@ -124,7 +124,13 @@ _IMPORTED_END = {
 
 
 def imported_facts(
-    calendar, *, dossier: Dossier, history: ImportedDossier, pauses: list, dissatisfied: bool
+    calendar,
+    *,
+    dossier: Dossier,
+    history: ImportedDossier,
+    pauses: list,
+    dissatisfied: bool,
+    ratings: list[str] = (),
 ) -> kpi.DossierFacts:
     """The facts of a dossier carried over from the previous system (`reports.history`).
 
@@ -154,6 +160,7 @@ def imported_facts(
         fee_total=history.fee_total,
         paid_online=history.paid_online,
         dissatisfied=dissatisfied,
+        ratings=list(ratings),
     )
 
 
@@ -194,6 +201,7 @@ def refresh_record(*, dossier: Dossier) -> DossierRecord | None:
         facts = imported_facts(
             calendar_for_center(dossier.center), dossier=dossier, history=history,
             pauses=_pauses_of(dossier), dissatisfied=_dissatisfied(dossier),
+            ratings=list(dossier.ratings.values_list("value", flat=True)),
         )  # fmt: skip
     values = record_fields(
         dossier=dossier, version=dossier.procedure_version, center=dossier.center, facts=facts,
