@@ -57,6 +57,22 @@ def run_in_child(module: str, db: str, extra: list[str]) -> int:
     return subprocess.call(cmd, env=env, cwd=ROOT)
 
 
+def run_on_databases(module: str, db: str, extra: list[str], cleanup=None) -> int:
+    """The bench's child process on SQLite, PostgreSQL or both (`db`: sqlite|postgres|all);
+    PostgreSQL skipped when unreachable. `cleanup(db)` runs after each, even on failure."""
+    status = 0
+    for name in ["sqlite", "postgres"] if db == "all" else [db]:
+        if name == "postgres" and not postgres_available():
+            print("[postgres] not reachable; skipped")
+            continue
+        try:
+            status |= run_in_child(module, name, extra)
+        finally:
+            if cleanup is not None:
+                cleanup(name)
+    return status
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:

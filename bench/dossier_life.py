@@ -168,18 +168,14 @@ def main(argv: list[str]) -> int:
     if os.environ.get("BENCH_CHILD"):
         child(args.db, args.count)
         return 0
-    from bench.common import drop_database, postgres_available, run_in_child
+    from bench.common import drop_database, run_on_databases
 
-    status = 0
-    for db in ["sqlite", "postgres"] if args.db == "all" else [args.db]:
-        if db == "postgres" and not postgres_available():
-            print("[postgres] not reachable; skipped")
-            continue
-        try:
-            status |= run_in_child("bench.dossier_life", db, ["--count", str(args.count)])
-        finally:
-            drop_database(db, DB_NAME)
-    return status
+    return run_on_databases(
+        "bench.dossier_life",
+        args.db,
+        ["--count", str(args.count)],
+        cleanup=lambda db: drop_database(db, DB_NAME),
+    )
 
 
 if __name__ == "__main__":

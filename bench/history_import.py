@@ -123,16 +123,11 @@ def main(argv: list[str]) -> int:
     if os.environ.get("BENCH_CHILD"):
         child(args.db, args.lines, args.batch)
         return 0
-    from bench.common import postgres_available, run_in_child
+    from bench.common import run_on_databases
 
-    status = 0
-    for db in ["sqlite", "postgres"] if args.db == "all" else [args.db]:
-        if db == "postgres" and not postgres_available():
-            print("[postgres] not reachable; skipped")
-            continue
-        extra = ["--lines", str(args.lines), "--batch", str(args.batch)]
-        status |= run_in_child("bench.history_import", db, extra)
-    return status
+    return run_on_databases(
+        "bench.history_import", args.db, ["--lines", str(args.lines), "--batch", str(args.batch)]
+    )
 
 
 if __name__ == "__main__":

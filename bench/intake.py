@@ -170,15 +170,9 @@ def main(argv: list[str]) -> int:
     if os.environ.get("BENCH_CHILD"):
         child(args.db, args.count)
         return 0
-    from bench.common import postgres_available, run_in_child
+    from bench.common import run_on_databases
 
-    status = 0
-    for db in ["sqlite", "postgres"] if args.db == "all" else [args.db]:
-        if db == "postgres" and not postgres_available():
-            print("[postgres] not reachable; skipped")
-            continue
-        status |= run_in_child("bench.intake", db, ["--count", str(args.count)])
-    return status
+    return run_on_databases("bench.intake", args.db, ["--count", str(args.count)])
 
 
 if __name__ == "__main__":

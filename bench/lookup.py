@@ -127,16 +127,13 @@ def main(argv: list[str]) -> int:
     if os.environ.get("BENCH_CHILD"):
         child(args.db, args.dossiers, args.requests)
         return 0
-    from bench.common import postgres_available, run_in_child
+    from bench.common import run_on_databases
 
-    status = 0
-    for db in ["sqlite", "postgres"] if args.db == "all" else [args.db]:
-        if db == "postgres" and not postgres_available():
-            print("[postgres] not reachable; skipped")
-            continue
-        extra = ["--dossiers", str(args.dossiers), "--requests", str(args.requests)]
-        status |= run_in_child("bench.lookup", db, extra)
-    return status
+    return run_on_databases(
+        "bench.lookup",
+        args.db,
+        ["--dossiers", str(args.dossiers), "--requests", str(args.requests)],
+    )
 
 
 if __name__ == "__main__":
