@@ -7,6 +7,7 @@ import sys
 BENCHMARKS = {
     "catalog_search": "bench.catalog_search",
     "intake": "bench.intake",
+    "kpi": "bench.kpi",
     "lookup": "bench.lookup",
     "queue_calls": "bench.queue_calls",
     "queue_display": "bench.queue_display",
