@@ -157,9 +157,9 @@ class KpiCount(models.Model):
     in the same transaction as the row; `motcua rebuild-records` recomputes them."""
 
     class Grain(models.TextChoices):
-        DAY = "d", _("ngày")
-        MONTH = "m", _("tháng")
-        YEAR = "y", _("năm")
+        DAY = "d", _("theo ngày")
+        MONTH = "m", _("theo tháng")
+        YEAR = "y", _("theo năm")
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     start = models.DateField()  # the first day of the bucket (local date)

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='KpiCount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grain', models.CharField(choices=[('d', 'ngày'), ('m', 'tháng'), ('y', 'năm')], max_length=1)),
+                ('grain', models.CharField(choices=[('d', 'theo ngày'), ('m', 'theo tháng'), ('y', 'theo năm')], max_length=1)),
                 ('start', models.DateField()),
                 ('center_id', models.IntegerField()),
                 ('unit_id', models.IntegerField()),
