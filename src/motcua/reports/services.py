@@ -172,26 +172,25 @@ def delete_records(*, records: QuerySet[DossierRecord]) -> int:
 
 
 def _move_counts(delta: dict[counts.Bucket, dict[str, int]]) -> None:
-    """Add `delta` to the buckets with one upsert each, in key order (two writers lock the
-    rows they share in the same order: no deadlock between two single-row writes)."""
+    """Add `delta` to its buckets in one multi-row upsert, rows in key order (two writers lock
+    the rows they share in the same order)."""
     if not delta:
         return
     table = KpiCount._meta.db_table
     key_columns = ("grain", "start", *counts.KEYS)
     columns = ", ".join((*key_columns, *counts.COLUMNS))
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counts.COLUMNS)
-    marks = ", ".join(["%s"] * (len(key_columns) + len(counts.COLUMNS)))
+    row = "(" + ", ".join(["%s"] * (len(key_columns) + len(counts.COLUMNS))) + ")"
+    params: list = []
+    for (grain, start, keys), values in sorted(delta.items()):
+        params += [grain, start, *keys, *(values.get(c, 0) for c in counts.COLUMNS)]
     # Identifiers from the model's metadata, values as parameters.
     sql = (
-        f"INSERT INTO {table} ({columns}) VALUES ({marks}) "  # noqa: S608
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(delta))} "  # noqa: S608
         f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
     )
-    params = [
-        (grain, start, *keys, *(values.get(c, 0) for c in counts.COLUMNS))
-        for (grain, start, keys), values in sorted(delta.items())
-    ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.execute(sql, params)
 
 
 def rebuild_records(*, batch: int = 500) -> int:
