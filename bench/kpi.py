@@ -1,12 +1,15 @@
 """Decision 766 figures over one province-year of 10,000,000 dossiers (PostgreSQL).
 
-`python -m bench kpi [--dossiers N] [--runs N] [--keep] [--reuse] [--explain]`
+`python -m bench kpi [--dossiers N] [--runs N] [--keep] [--reuse] [--explain] [--facts]`
 Generates N fact rows (`reports.DossierRecord`) for 2025 with one INSERT … SELECT
-generate_series (indexes dropped during the load and rebuilt after), then times
+generate_series (indexes dropped during the load and rebuilt after) and the summary counts
+(`services.rebuild_counts`), then times
 `reports.selectors.kpi_figures` — the function behind `/api/v1/reports/kpi` — for the
 province-year, one agency-month, one center-quarter and one procedure-year: the first call on a
 new connection ("cold": PostgreSQL's buffers hold other data, the OS page cache may not) and
-`--runs` calls in a row ("warm"). Targets: province-year < 2 s, agency-month < 200 ms.
+`--runs` calls in a row ("warm"); `--facts` times the straight query over the fact rows too
+(`from_counts=False`, the selector before the summary counts). Targets: province-year < 2 s,
+agency-month < 200 ms.
 
 The rows are bench rows of imported dossiers (`imported=True`, `dossier=NULL`, as the history
 import writes them): the figures read only the fact rows, never `dossiers_dossier`.
@@ -14,7 +17,8 @@ Spread: 30 agencies (one of them the communes' people's committees), 1,400 proce
 skewed popularity (a quarter of them commune procedures), 3 province centers + 80 commune
 centers, channels counter / online / postal 40 / 55 / 5, early / on time / late 60 / 30 / 10,
 refusals 3 %, withdrawals 1 %, supplement requests, apologies, fees, payments, digitization,
-ratings; the state as of 10/1/2026, so the dossiers of late December are still in progress.
+ratings; the state as of 10/1/2026, so the dossiers of late December are still in progress
+(a fifth case, January 2026 judged on 10/1/2026, is a period not over yet).
 
 The database `motcua_bench_kpi` is dropped at the end unless `--keep`; `--reuse` skips the
 generation and times a kept database again.
@@ -24,12 +28,14 @@ import argparse
 import os
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 N_AGENCIES = 30
 N_PROCEDURES = 1400
 N_COMMUNES = 80
 DB_NAME = "motcua_bench_kpi"
+NOW = datetime(2026, 1, 10, 12, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # the state of the rows
 
 # One dossier per row n; r1…r9 are independent uniform numbers of the row.
 ROWS_SQL = """
@@ -249,17 +255,21 @@ def _cases():
          Scope(center=center.pk)),
         ("procedure-year 2025", period_of(date(2025, 1, 1), date(2025, 12, 31)),
          Scope(procedure=procedure.pk)),
+        # A period not over, judged "now" (the data's now, 10/1/2026): the overdue count is
+        # read from the unfinished rows.
+        ("province-month 01/2026 *", period_of(date(2026, 1, 1), date(2026, 1, 31), now=NOW),
+         Scope()),
     ]  # fmt: skip
 
 
-def _explain(p, scope) -> None:
+def _explain(p, scope, from_counts: bool) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from motcua.reports.selectors import kpi_figures
 
     with CaptureQueriesContext(connection) as queries:
-        kpi_figures(p, scope)
+        kpi_figures(p, scope, from_counts=from_counts)
     for q in queries.captured_queries:
         if "reports_" not in q["sql"]:
             continue
@@ -268,7 +278,7 @@ def _explain(p, scope) -> None:
             print("\n".join("    " + r[0] for r in cursor.fetchall()))
 
 
-def _time(cases, runs: int, explain: bool) -> None:
+def _time(cases, runs: int, explain: bool, from_counts: bool) -> None:
     from django.db import connection
 
     from bench.common import percentile
@@ -280,12 +290,12 @@ def _time(cases, runs: int, explain: bool) -> None:
             connection.close()
             connection.close_pool()  # a new server process: no cached plans or catalog
             start = time.perf_counter()
-            kpi_figures(p, scope)
+            kpi_figures(p, scope, from_counts=from_counts)
             cold.append(time.perf_counter() - start)
         warm = []
         for _ in range(runs):
             start = time.perf_counter()
-            k = kpi_figures(p, scope)
+            k = kpi_figures(p, scope, from_counts=from_counts)
             warm.append(time.perf_counter() - start)
         ms = [v * 1000 for v in warm]
         print(
@@ -305,7 +315,40 @@ def _time(cases, runs: int, explain: bool) -> None:
             flush=True,
         )
         if explain:
-            _explain(p, scope)
+            _explain(p, scope, from_counts)
+
+
+def _writes(n: int = 400) -> None:
+    """The write path: a fact of a row changes (its rating), written as before (the row only,
+    `update_or_create`) and through `services.put_record` (the row and its counts), each in its
+    own transaction, on rows spread over the year."""
+    from django.db import transaction
+
+    from bench.common import summary_ms
+    from motcua.reports import counts
+    from motcua.reports.models import DossierRecord
+    from motcua.reports.services import put_record
+
+    step = max(1, DossierRecord.objects.count() // n)
+    codes = [f"B-{i:09d}" for i in range(1, step * n, step)]
+    columns = [f.attname for f in DossierRecord._meta.concrete_fields if f.attname != "id"]
+    rows = list(DossierRecord.objects.filter(code__in=codes).values(*columns))
+    timings = {"row only (update_or_create)": [], "row + counts (put_record)": []}
+    for row in rows:
+        for name, write in (
+            ("row only (update_or_create)",
+             lambda v: DossierRecord.objects.update_or_create(code=v["code"], defaults=v)),
+            ("row + counts (put_record)", lambda v: put_record(values=v)),
+        ):  # fmt: skip
+            for _ in range(2):  # flipped and back: the rows and counts are left as found
+                row["dissatisfied"] = not row["dissatisfied"]
+                start = time.perf_counter()
+                with transaction.atomic():
+                    write(dict(row))
+                timings[name].append(time.perf_counter() - start)
+    print(f"[postgres] writing a changed fact row ({len(rows)} rows, {len(counts.GRAINS)} grains):")
+    for name, values in timings.items():
+        print(f"  {name:28} {summary_ms(values)}")
 
 
 def _pct(figure) -> str:
@@ -316,7 +359,22 @@ def _num(figure) -> str:
     return "—" if figure.value is None else f"{float(figure.value):.2f}"
 
 
-def child(total: int, runs: int, keep: bool, reuse: bool, explain: bool) -> None:
+def _rebuild_counts() -> None:
+    from motcua.reports.models import KpiCount
+    from motcua.reports.services import rebuild_counts
+
+    start = time.perf_counter()
+    rebuild_counts()
+    n = KpiCount.objects.count()
+    print(f"[postgres] summary counts rebuilt from the rows in {time.perf_counter() - start:.0f} s "
+          f"({n:,} rows: days, months, years)", flush=True)  # fmt: skip
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE reports_kpicount")
+
+
+def child(total: int, runs: int, keep: bool, reuse: bool, explain: bool, facts: bool) -> None:
     from bench.common import PG_ADMIN_URL, database_url
 
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
@@ -335,10 +393,21 @@ def child(total: int, runs: int, keep: bool, reuse: bool, explain: bool) -> None
             print(f"[postgres] generating {total:,} fact rows …", flush=True)
             elapsed = _populate(total)
             print(f"[postgres] generated {DossierRecord.objects.count():,} rows in {elapsed:.0f} s")
+            _rebuild_counts()
+        else:
+            from motcua.reports.models import KpiCount
+
+            call_command("migrate", verbosity=0)
+            if not KpiCount.objects.exists():
+                _rebuild_counts()
         print("[postgres] sizes:")
         _sizes()
-        print("[postgres] reports.selectors.kpi_figures:")
-        _time(_cases(), runs, explain)
+        print("[postgres] reports.selectors.kpi_figures (from the summary counts):")
+        _time(_cases(), runs, explain, from_counts=True)
+        _writes()
+        if facts:
+            print("[postgres] the same, straight from the fact rows (from_counts=False):")
+            _time(_cases(), runs, explain, from_counts=False)
     finally:
         from django.db import connection
 
@@ -363,6 +432,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--reuse", action="store_true", help="time a kept database again")
     parser.add_argument("--drop", action="store_true", help="drop a kept database and stop")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each query")
+    parser.add_argument(
+        "--facts", action="store_true", help="also time the straight query over the fact rows"
+    )
     args = parser.parse_args(argv)
     from bench.common import PG_ADMIN_URL, postgres_available, run_in_child
 
@@ -376,10 +448,11 @@ def main(argv: list[str]) -> int:
             conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         return 0
     if os.environ.get("BENCH_CHILD"):
-        child(args.dossiers, args.runs, args.keep or args.reuse, args.reuse, args.explain)
+        child(args.dossiers, args.runs, args.keep or args.reuse, args.reuse, args.explain,
+              args.facts)  # fmt: skip
         return 0
     extra = ["--dossiers", str(args.dossiers), "--runs", str(args.runs)]
-    extra += [f"--{flag}" for flag in ("keep", "reuse", "explain") if getattr(args, flag)]
+    extra += [f"--{f}" for f in ("keep", "reuse", "explain", "facts") if getattr(args, f)]
     return run_in_child("bench.kpi", "postgres", extra)
 
 
