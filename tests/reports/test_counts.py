@@ -215,3 +215,20 @@ def test_a_row_cannot_end_before_it_was_received(places):
     row = _plain(ended_at=datetime(2026, 3, 2, 8, tzinfo=VN), end_kind="result", outcome="early")
     with pytest.raises(IntegrityError):
         services.put_record(values=_values(row, places, "Y"))
+
+
+def test_rows_inserted_in_bulk_are_counted(places):
+    """The history import inserts rows with bulk_create, then counts them."""
+    rows = [
+        DossierRecord(**_values(_plain(scope=i % 4, channel=c), places, f"H{i}"))
+        for i, c in enumerate(["counter", "online", "postal"] * 5)
+    ]
+    DossierRecord.objects.bulk_create(rows)
+    services.count_new_records(records=rows)
+    kept = _table()
+    services.rebuild_counts()
+    assert _table() == kept and kept
+    p = selectors.period_of(
+        date(2026, 3, 1), date(2026, 3, 31), now=datetime(2030, 1, 1, tzinfo=VN)
+    )
+    assert selectors.kpi_figures(p).counts["received_new"] == 15

@@ -100,23 +100,23 @@ def contributions(row: Mapping[str, Any]) -> dict[tuple[str, date], dict[str, in
             if row[name] is not None:
                 values[f"{name}_points"] = row[name]
                 values[f"{name}_n"] = 1
-        _add(by_day[ended], values)
+        add(by_day[ended], values)
     if row["returned_at"]:
-        _add(by_day[_day(row["returned_at"])], {"returned": 1})
+        add(by_day[_day(row["returned_at"])], {"returned": 1})
     after = overdue_after(row["late_from"], row["on_time_until"])
     if after is not None:
         opens = max(received, _day(after))
-        _add(by_day[opens], {"overdue_open": 1})
+        add(by_day[opens], {"overdue_open": 1})
         if ended:
-            _add(by_day[max(opens, ended)], {"overdue_close": 1})
+            add(by_day[max(opens, ended)], {"overdue_close": 1})
     out: dict[tuple[str, date], dict[str, int]] = defaultdict(dict)
     for day, values in by_day.items():
         for grain in GRAINS:
-            _add(out[(grain, bucket_start(grain, day))], values)
+            add(out[(grain, bucket_start(grain, day))], values)
     return out
 
 
-def _add(into: dict[str, int], values: Mapping[str, int]) -> None:
+def add(into: dict[str, int], values: Mapping[str, int]) -> None:
     for name, n in values.items():
         if n:
             into[name] = into.get(name, 0) + n
@@ -146,7 +146,7 @@ def difference(
             continue
         keys = keys_of(row)
         for (grain, start), values in contributions(row).items():
-            _add(delta[(grain, start, keys)], {k: sign * v for k, v in values.items()})
+            add(delta[(grain, start, keys)], {k: sign * v for k, v in values.items()})
     return {b: v for b, v in delta.items() if any(v.values())}
 
 

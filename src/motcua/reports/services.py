@@ -171,6 +171,18 @@ def delete_records(*, records: QuerySet[DossierRecord]) -> int:
     return len(doomed)
 
 
+def count_new_records(*, records: list[DossierRecord]) -> None:
+    """Add rows just bulk-inserted (e.g. by the history import, `bulk_create`) to the summary
+    counts, in the inserting transaction: their contributions merged, one upsert per chunk."""
+    total: dict[counts.Bucket, dict[str, int]] = {}
+    for record in records:
+        for bucket, values in counts.difference(None, _reads(record)).items():
+            counts.add(total.setdefault(bucket, {}), values)
+    items = sorted(total.items())
+    for i in range(0, len(items), 500):  # SQLite takes up to 32,766 parameters a statement
+        _move_counts(dict(items[i : i + 500]))
+
+
 def _move_counts(delta: dict[counts.Bucket, dict[str, int]]) -> None:
     """Add `delta` to its buckets in one multi-row upsert, rows in key order (two writers lock
     the rows they share in the same order)."""
