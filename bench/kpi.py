@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 N_AGENCIES = 30
 N_PROCEDURES = 1400
 N_COMMUNES = 80
-DB_NAME = "motcua_bench_kpi"
+DB_NAME = os.environ.get("BENCH_KPI_DB", "motcua_bench_kpi")
 NOW = datetime(2026, 1, 10, 12, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))  # the state of the rows
 
 # One dossier per row n; r1…r9 are independent uniform numbers of the row.
@@ -351,6 +351,62 @@ def _writes(n: int = 400) -> None:
         print(f"  {name:28} {summary_ms(values)}")
 
 
+def _refreshes(n: int = 150) -> None:
+    """`refresh_record` on real dossiers (received by `dossiers.services.intake`), as before
+    the summary counts (the same facts, then `update_or_create` of the row) and now: the facts
+    unchanged (most runtime actions), and the row created (the receipt)."""
+    from django.db import transaction
+
+    from bench.common import summary_ms
+    from bench.fixtures import applicant, intake_setup
+    from motcua.dossiers.services import ComponentInput, intake
+    from motcua.reports import services
+    from motcua.reports.models import DossierRecord
+
+    center, version, officers = intake_setup()
+    components = [ComponentInput(component_id=c.id) for c in version.components.all()]
+    dossiers = [
+        intake(version=version, center=center, officer=officers[0], applicant=applicant(),
+               components=components, decision="receive")
+        for _ in range(n)
+    ]  # fmt: skip
+
+    def before(dossier):  # refresh_record as it was: the facts, then the row alone
+        dossier = (
+            type(dossier).objects.select_related("procedure_version", "center").get(pk=dossier.pk)
+        )
+        v = dossier.procedure_version
+        values = services.record_values(services._facts(dossier))
+        values.update(
+            code=dossier.code, center_id=dossier.center_id, unit_id=dossier.center.unit_id,
+            agency_id=v.agency_id, receiving_agency_id=dossier.receiving_agency_id,
+            field_id=v.field_id, procedure_id=v.procedure_id, status=dossier.status,
+        )  # fmt: skip
+        DossierRecord.objects.update_or_create(dossier=dossier, defaults=values)
+
+    def now(dossier):
+        services.refresh_record(dossier=dossier)
+
+    timings: dict[str, list[float]] = {}
+    for case in ("facts unchanged", "row created"):
+        for name, refresh, drop in (
+            ("before", before, lambda d: DossierRecord.objects.filter(dossier=d).delete()),
+            ("now", now, lambda d: services.delete_records(
+                records=DossierRecord.objects.filter(dossier=d))),
+        ):  # fmt: skip
+            out = timings.setdefault(f"{case:15} {name:6}", [])
+            for dossier in dossiers:
+                with transaction.atomic():
+                    if case == "row created":  # each path removes the row its own way
+                        drop(dossier)
+                    start = time.perf_counter()
+                    refresh(dossier)
+                    out.append(time.perf_counter() - start)
+    print(f"[postgres] refresh_record of {n} received dossiers (each in its own transaction):")
+    for name, values in timings.items():
+        print(f"  {name} {summary_ms(values)}")
+
+
 def _pct(figure) -> str:
     return "—" if figure.value is None else f"{float(figure.value) * 100:.2f} %"
 
@@ -405,6 +461,7 @@ def child(total: int, runs: int, keep: bool, reuse: bool, explain: bool, facts: 
         print("[postgres] reports.selectors.kpi_figures (from the summary counts):")
         _time(_cases(), runs, explain, from_counts=True)
         _writes()
+        _refreshes()
         if facts:
             print("[postgres] the same, straight from the fact rows (from_counts=False):")
             _time(_cases(), runs, explain, from_counts=False)
