@@ -259,6 +259,8 @@ def _cases():
         # read from the unfinished rows.
         ("province-month 01/2026 *", period_of(date(2026, 1, 1), date(2026, 1, 31), now=NOW),
          Scope()),
+        ("agency-month 01/2026 *", period_of(date(2026, 1, 1), date(2026, 1, 31), now=NOW),
+         Scope(agency=second.agency_id)),
     ]  # fmt: skip
 
 
