@@ -9,6 +9,7 @@ BENCHMARKS = {
     "dossier_life": "bench.dossier_life",
     "history_import": "bench.history_import",
     "intake": "bench.intake",
+    "kpi": "bench.kpi",
     "lookup": "bench.lookup",
     "queue_calls": "bench.queue_calls",
     "queue_display": "bench.queue_display",

@@ -40,3 +40,52 @@ def test_concurrent_ratings_keep_one(version, center, officer, monday_9am):
     rating = Rating.objects.get(dossier=dossier)
     record = DossierRecord.objects.get(dossier=dossier)
     assert record.dissatisfied == (rating.value == "unsatisfied")
+
+
+WRITERS = 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_of_one_bucket_all_count(version, center):
+    """Rows of the same procedure, center and day written (then changed) at once by several
+    transactions: every change is in the counts, as a rebuild from the rows finds them."""
+    from datetime import datetime, timedelta
+
+    from motcua.reports import counts
+    from motcua.reports.models import KpiCount
+    from tests.factories import VN
+
+    received = datetime(2026, 3, 2, 9, tzinfo=VN)
+    base = dict(
+        center=center, unit=center.unit, agency=version.agency, receiving_agency=center.agency,
+        field=version.field, procedure=version.procedure, status="x", channel="counter",
+        received_at=received, due_at=received + timedelta(days=5),
+    )  # fmt: skip
+    barrier = threading.Barrier(WRITERS)
+    errors: list[str] = []
+
+    def writer(i):
+        try:
+            barrier.wait()
+            for n in range(3):
+                services.put_record(values=dict(base, code=f"C{i}-{n}"))
+                services.put_record(
+                    values=dict(base, code=f"C{i}-{n}", ended_at=received + timedelta(hours=n + 1),
+                                end_kind="result", outcome="early", has_result=True)
+                )  # fmt: skip
+        except BaseException as exc:  # surfaced below
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    day = KpiCount.objects.get(grain="d", start=received.date())
+    assert (day.new, day.fin, day.early, day.with_result) == (WRITERS * 3,) * 4
+    kept = set(KpiCount.objects.values_list("grain", "start", *counts.COLUMNS))
+    services.rebuild_counts()
+    assert set(KpiCount.objects.values_list("grain", "start", *counts.COLUMNS)) == kept

@@ -9,7 +9,6 @@ from motcua.catalog.models import Procedure
 from motcua.directory.models import Agency, ServiceCenter
 from motcua.domain import kpi
 from motcua.reports import selectors, services
-from motcua.reports.models import DossierRecord
 from tests import factories
 from tests.domain.test_kpi import FACTS, MARCH, at
 
@@ -38,11 +37,11 @@ def rows(version, center):
     factories.procedure("1.000001", "Thủ tục giấy", online_level="none")
     for f in FACTS:
         c = other if f.key in SECOND else center
-        DossierRecord.objects.create(
+        services.put_record(values=dict(
             code=f.key, center=c, unit=c.unit, agency=version.agency,
             receiving_agency=c.agency, field=version.field, procedure=version.procedure,
             status="x", **services.record_values(f),
-        )  # fmt: skip
+        ))  # fmt: skip
     return other
 
 

@@ -570,6 +570,7 @@ def _write(entries: list[Entry], lookups: _Lookups, source: str, now: datetime) 
     DossierEvent.objects.bulk_create(events)
     Rating.objects.bulk_create(ratings)
     DossierRecord.objects.bulk_create(records)
+    services.count_new_records(records=records)  # the summary counts the indices read
     _continue_numbering(sequences)
     return len(entries)
 

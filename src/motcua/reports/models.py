@@ -144,6 +144,11 @@ class DossierRecord(models.Model):
                 condition=Q(ended_at__isnull=True) | ~Q(end_kind="") & ~Q(outcome=""),
                 name="record_end_classified",
             ),
+            # The summary counts take "in progress at t" as received before t − ended before t.
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("received_at")),
+                name="record_ends_after_receipt",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -181,3 +186,83 @@ class ImportedDossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}"
+
+
+class KpiCount(models.Model):
+    """The fact rows counted per day, month or year (`grain`) and scope keys: what the
+    indices of a period are read from (see `reports.counts`). Kept by `services.put_record`
+    in the same transaction as the row; `motcua rebuild-records` recomputes them."""
+
+    class Grain(models.TextChoices):
+        DAY = "d", _("theo ngày")
+        MONTH = "m", _("theo tháng")
+        YEAR = "y", _("theo năm")
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    start = models.DateField()  # the first day of the bucket (local date)
+    # Scope keys as plain ids (no foreign keys: 0 for a missing unit or field, so that the
+    # unique key, which the upserts target, matches it).
+    center_id = models.IntegerField()
+    unit_id = models.IntegerField()
+    agency_id = models.IntegerField()
+    field_id = models.IntegerField()
+    procedure_id = models.IntegerField()
+    # received in the bucket
+    new = models.IntegerField(default=0)
+    new_counter = models.IntegerField(default=0)
+    new_online = models.IntegerField(default=0)
+    new_postal = models.IntegerField(default=0)
+    new_dissatisfied = models.IntegerField(default=0)
+    with_fee = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    components_digitized = models.IntegerField(default=0)
+    data_reused = models.IntegerField(default=0)
+    # ended in the bucket
+    fin = models.IntegerField(default=0)
+    fin_counter = models.IntegerField(default=0)
+    fin_online = models.IntegerField(default=0)
+    fin_postal = models.IntegerField(default=0)
+    fin_dissatisfied = models.IntegerField(default=0)
+    early = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    refused = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    renewed_kept = models.IntegerField(default=0)
+    renewed_missed = models.IntegerField(default=0)
+    with_result = models.IntegerField(default=0)
+    result_electronic = models.IntegerField(default=0)
+    digitized = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    resolution_units = models.BigIntegerField(default=0)  # 1/10000 working day
+    d61_time_points = models.IntegerField(default=0)
+    d61_time_n = models.IntegerField(default=0)
+    d61_agency_time_points = models.IntegerField(default=0)
+    d61_agency_time_n = models.IntegerField(default=0)
+    d61_contacts_points = models.IntegerField(default=0)
+    d61_contacts_n = models.IntegerField(default=0)
+    d61_attitude_points = models.IntegerField(default=0)
+    d61_attitude_n = models.IntegerField(default=0)
+    # results handed over in the bucket; overdue while in progress from / until the bucket
+    returned = models.IntegerField(default=0)
+    overdue_open = models.IntegerField(default=0)
+    overdue_close = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp (chỉ số 766)")
+        verbose_name_plural = _("số liệu tổng hợp (chỉ số 766)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "start", "center_id", "unit_id", "agency_id", "field_id",
+                        "procedure_id"],
+                name="kpicount_bucket",
+            ),
+        ]  # fmt: skip
+        indexes = [
+            models.Index(fields=["agency_id", "grain", "start"], name="kpicount_agency"),
+            models.Index(fields=["center_id", "grain", "start"], name="kpicount_center"),
+            models.Index(fields=["procedure_id", "grain", "start"], name="kpicount_procedure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.start}"

@@ -11,8 +11,29 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Greatest,
+    Round,
+    TruncDate,
+    TruncMonth,
+    TruncYear,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,10 +43,12 @@ from motcua.directory.selectors import calendar_for_center
 from motcua.domain import deadlines, kpi
 from motcua.domain.dossier_status import Status
 from motcua.dossiers.models import Dossier
+from motcua.reports import counts
 from motcua.reports.models import (
     FACT_FIELDS,
     DossierRecord,
     ImportedDossier,
+    KpiCount,
     Rating,
     RatingChannel,
     RatingValue,
@@ -192,7 +215,7 @@ def refresh_record(*, dossier: Dossier) -> DossierRecord | None:
     it counts in no index). Runs in the caller's transaction."""
     dossier = Dossier.objects.select_related("procedure_version", "center").get(pk=dossier.pk)
     if not dossier.code or dossier.received_at is None:
-        DossierRecord.objects.filter(dossier=dossier).delete()
+        delete_records(records=DossierRecord.objects.filter(dossier=dossier))
         return None
     history = ImportedDossier.objects.filter(dossier=dossier).first()
     if history is None:
@@ -207,12 +230,78 @@ def refresh_record(*, dossier: Dossier) -> DossierRecord | None:
         dossier=dossier, version=dossier.procedure_version, center=dossier.center, facts=facts,
         imported=history is not None,
     )  # fmt: skip
-    record, _ = DossierRecord.objects.update_or_create(dossier=dossier, defaults=values)
+    return put_record(values=values, dossier=dossier)
+
+
+def _reads(record: DossierRecord) -> dict:
+    return {name: getattr(record, name) for name in counts.READS}
+
+
+@transaction.atomic
+def put_record(*, values: dict, dossier: Dossier | None = None) -> DossierRecord:
+    """Create or update one fact row (by dossier, else by code: imported rows) and move the
+    summary counts by the difference, in the same transaction. Every writer of fact rows
+    (the receipt and runtime through `refresh_record`, the history import) goes through it."""
+    rows = DossierRecord.objects.select_for_update()
+    record = (rows.filter(dossier=dossier) if dossier else rows.filter(code=values["code"])).first()
+    before = _reads(record) if record else None
+    if record is None:
+        record = DossierRecord.objects.create(dossier=dossier, **values)
+    else:
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
+    _move_counts(counts.difference(before, _reads(record)))
     return record
 
 
+@transaction.atomic
+def delete_records(*, records: QuerySet[DossierRecord]) -> int:
+    """Delete fact rows and take them out of the summary counts."""
+    doomed = list(records.select_for_update().values(*counts.READS, "pk"))
+    for row in doomed:
+        _move_counts(counts.difference(row, None))
+    DossierRecord.objects.filter(pk__in=[r["pk"] for r in doomed]).delete()
+    return len(doomed)
+
+
+def count_new_records(*, records: list[DossierRecord]) -> None:
+    """Add rows just bulk-inserted (e.g. by the history import, `bulk_create`) to the summary
+    counts, in the inserting transaction: their contributions merged, one upsert per chunk."""
+    total: dict[counts.Bucket, dict[str, int]] = {}
+    for record in records:
+        for bucket, values in counts.difference(None, _reads(record)).items():
+            counts.add(total.setdefault(bucket, {}), values)
+    items = sorted(total.items())
+    for i in range(0, len(items), 500):  # SQLite takes up to 32,766 parameters a statement
+        _move_counts(dict(items[i : i + 500]))
+
+
+def _move_counts(delta: dict[counts.Bucket, dict[str, int]]) -> None:
+    """Add `delta` to its buckets in one multi-row upsert, rows in key order (two writers lock
+    the rows they share in the same order)."""
+    if not delta:
+        return
+    table = KpiCount._meta.db_table
+    key_columns = ("grain", "start", *counts.KEYS)
+    columns = ", ".join((*key_columns, *counts.COLUMNS))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in counts.COLUMNS)
+    row = "(" + ", ".join(["%s"] * (len(key_columns) + len(counts.COLUMNS))) + ")"
+    params: list = []
+    for (grain, start, keys), values in sorted(delta.items()):
+        params += [grain, start, *keys, *(values.get(c, 0) for c in counts.COLUMNS)]
+    # Identifiers from the model's metadata, values as parameters.
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(delta))} "  # noqa: S608
+        f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def rebuild_records(*, batch: int = 500) -> int:
-    """(Re)build the fact rows of every received dossier; one transaction per batch."""
+    """(Re)build the fact rows of every received dossier; one transaction per batch. Then the
+    summary counts, from every row (native and imported)."""
     ids = list(
         Dossier.objects.filter(code__isnull=False).order_by("pk").values_list("pk", flat=True)
     )
@@ -220,8 +309,128 @@ def rebuild_records(*, batch: int = 500) -> int:
         with transaction.atomic():
             for dossier in Dossier.objects.filter(pk__in=ids[i : i + batch]):
                 refresh_record(dossier=dossier)
-    DossierRecord.objects.filter(dossier__isnull=False).exclude(dossier_id__in=ids).delete()
+    with transaction.atomic():
+        orphans = DossierRecord.objects.filter(dossier__isnull=False).exclude(dossier_id__in=ids)
+        delete_records(records=orphans)
+    rebuild_counts()
     return len(ids)
+
+
+# --- the summary counts, recomputed from the fact rows in SQL -------------------------------
+
+
+def _day(expression) -> TruncDate:
+    return TruncDate(expression, tzinfo=timezone.get_current_timezone())
+
+
+def _events() -> dict[str, tuple[Q, object, dict]]:
+    """Per event: which rows, the day they count on, the counters (as `counts.contributions`;
+    the aggregates get an "a_" prefix in the query: several are also field names)."""
+    one_less = ExpressionWrapper(
+        F("late_from") - Value(counts.MICROSECOND), output_field=DateTimeField()
+    )
+    after = Case(
+        When(late_from__isnull=True, then=F("on_time_until")),
+        When(on_time_until__isnull=True, then=one_less),
+        When(on_time_until__lt=one_less, then=F("on_time_until")),
+        default=one_less,
+        output_field=DateTimeField(),
+    )
+    overdue = Q(late_from__isnull=False) | Q(on_time_until__isnull=False)
+    fee = Q(fee_total__gt=0)
+    result = Q(end_kind="result")
+    resolved = ~Q(end_kind="withdrawn")
+    n = lambda q=None: Count("pk", filter=q)  # noqa: E731
+    new = {
+        "new": n(), **{f"new_{c}": n(Q(channel=c)) for c in kpi.CHANNELS},
+        "new_dissatisfied": n(Q(dissatisfied=True)), "with_fee": n(fee),
+        "paid_online": n(fee & Q(paid_online=True)),
+        "components_digitized": n(Q(components_digitized=True)),
+        "data_reused": n(Q(data_reused=True)),
+    }  # fmt: skip
+    units = Cast(Round(F("resolution_days") * counts.UNITS_PER_DAY), BigIntegerField())
+    fin = {
+        "fin": n(), **{f"fin_{c}": n(Q(channel=c)) for c in kpi.CHANNELS},
+        "fin_dissatisfied": n(Q(dissatisfied=True)),
+        **{o: n(Q(outcome=o)) for o in ("early", "on_time", "late")},
+        "refused": n(Q(end_kind="refused")), "withdrawn": n(Q(end_kind="withdrawn")),
+        "renewed_kept": n(Q(renewed_kept=True)), "renewed_missed": n(Q(renewed_kept=False)),
+        "with_result": n(result), "result_electronic": n(result & Q(result_electronic=True)),
+        "digitized": n(result & Q(result_electronic=True, components_digitized=True)),
+        "resolved": n(resolved), "resolution_units": Sum(units, filter=resolved),
+        **{f"{f}_points": Sum(f) for f in counts.D61},
+        **{f"{f}_n": Count(f) for f in counts.D61},
+    }  # fmt: skip
+    opens = Greatest(_day("received_at"), _day(after))
+    return {
+        "new": (Q(), _day("received_at"), new),
+        "fin": (Q(ended_at__isnull=False), _day("ended_at"), fin),
+        "returned": (Q(returned_at__isnull=False), _day("returned_at"), {"returned": n()}),
+        "overdue_open": (overdue, opens, {"overdue_open": n()}),
+        "overdue_close": (
+            overdue & Q(ended_at__isnull=False), Greatest(opens, _day("ended_at")),
+            {"overdue_close": n()},
+        ),
+    }  # fmt: skip
+
+
+def _select_sql(qs: QuerySet) -> tuple[str, tuple]:
+    sql, params = qs.query.sql_with_params()
+    return sql, tuple(params)
+
+
+@transaction.atomic
+def rebuild_counts() -> None:
+    """Recompute every summary count from the fact rows (after a bulk load or a repair):
+    days in one INSERT … SELECT over the rows, then months and years from the days."""
+    table = KpiCount._meta.db_table
+    if connection.vendor == "postgresql":
+        # Writers wait (their upserts need the table); those already in commit first, so the
+        # rows read below include their changes, and later ones add to the new counts.
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+    KpiCount.objects.all().delete()
+    keys = {"unit_key": Coalesce("unit_id", 0), "field_key": Coalesce("field_id", 0)}
+    key_sql = "center_id, unit_key, agency_id, field_key, procedure_id"
+    parts, params = [], []
+    for where, day, aggregates in _events().values():
+        qs = (
+            DossierRecord.objects.filter(where).annotate(day=day, **keys)
+            .values("day", "center_id", "unit_key", "agency_id", "field_key", "procedure_id")
+            .annotate(**{f"a_{c}": a for c, a in aggregates.items()}).order_by()
+        )  # fmt: skip
+        sql, p = _select_sql(qs)
+        picked = ", ".join(
+            (f"COALESCE(a_{c}, 0)" if c in aggregates else "0") + f" AS c{i}"
+            for i, c in enumerate(counts.COLUMNS)
+        )
+        parts.append(f"SELECT day, {key_sql}, {picked} FROM ({sql}) e")  # noqa: S608
+        params.extend(p)
+    sums = ", ".join(f"SUM(c{i})" for i in range(len(counts.COLUMNS)))
+    columns = ", ".join(("grain", "start", *counts.KEYS, *counts.COLUMNS))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT 'd', day, {key_sql}, {sums} "  # noqa: S608
+            f"FROM ({' UNION ALL '.join(parts)}) u "
+            f"WHERE true GROUP BY day, {key_sql}",
+            params,
+        )
+        for grain, trunc in (("m", TruncMonth), ("y", TruncYear)):
+            qs = (
+                KpiCount.objects.filter(grain="d").annotate(first=trunc("start"))
+                .values("first", *counts.KEYS)
+                .annotate(**{f"s_{c}": Sum(c) for c in counts.COLUMNS})
+                .order_by()
+            )  # fmt: skip
+            sql, p = _select_sql(qs)
+            picked = ", ".join(f"s_{c}" for c in counts.COLUMNS)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, first, {', '.join(counts.KEYS)}, "  # noqa: S608
+                f"{picked} FROM ({sql}) s WHERE true",
+                (grain, *p),
+            )
 
 
 # Portal and receipt-QR ratings come after the result is handed over; the counter tablet rates

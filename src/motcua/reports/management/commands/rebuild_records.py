@@ -2,7 +2,8 @@
 
 The services keep the rows current as dossiers change; this rebuilds them all, e.g. after a
 change of the rules in `motcua.domain.kpi` or of a center's calendar. Safe to run at any time
-(one transaction per batch; a row is written whole or not at all).
+(one transaction per batch; a row is written whole or not at all). It ends by recomputing the
+summary counts from every row (one transaction; writers wait for it).
 """
 
 from django.core.management.base import BaseCommand, CommandParser
