@@ -115,10 +115,16 @@ def _day_limits(runs: QuerySet[StepRun], now: datetime) -> dict[int, datetime]:
     """Per center of `runs`: one working day from `now` on that center's calendar."""
     # order_by(): the list order would otherwise join the DISTINCT (one row per run).
     center_ids = set(runs.order_by().values_list("center_id", flat=True).distinct())
-    return {
-        center.pk: calendar_for_center(center).add_working_days(now, 1)
-        for center in ServiceCenter.objects.filter(pk__in=center_ids)
-    }
+    return _limits(ServiceCenter.objects.filter(pk__in=center_ids), now)
+
+
+def _all_day_limits(now: datetime) -> dict[int, datetime]:
+    """`_day_limits` for every center."""
+    return _limits(ServiceCenter.objects.all(), now)
+
+
+def _limits(centers: QuerySet[ServiceCenter], now: datetime) -> dict[int, datetime]:
+    return {c.pk: calendar_for_center(c).add_working_days(now, 1) for c in centers}
 
 
 def _within_one_day_q(limits: dict[int, datetime], now: datetime, field_name: str) -> Q:
@@ -240,8 +246,13 @@ def agency_counts(
     runs = open_runs.filter(dossier_process__dossier__status__in=[*perms.RUNNING])
     working = Q(dossier_process__dossier__status__in=WORKING_STATES)
     # The centers of the open runs, without the dossiers' join: a center more (no running
-    # dossier) only adds a branch that matches nothing.
-    soon = _within_one_day_q(_day_limits(open_runs, now), now, "effective_due_at")
+    # dossier) only adds a branch that matches nothing. With every agency in scope, that is
+    # every center (listing those of 100,000 open runs took longer than their calendars).
+    soon = _within_one_day_q(
+        _day_limits(open_runs, now) if agencies is not None else _all_day_limits(now),
+        now,
+        "effective_due_at",
+    )
     rows = runs.values("unit_id").annotate(
         open=Count("id"),
         unassigned=Count("id", filter=Q(assignee__isnull=True) & working),
