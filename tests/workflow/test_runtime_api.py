@@ -165,6 +165,17 @@ def test_worklist(api, dossier, people):
     assert worklist.get("?limit=0", headers=auth(people.reception)).status_code == 422
 
 
+def test_worklist_totals_count_beyond_the_page(api, dossier, version, center, people):
+    """The count query is skipped only for a page shorter than `limit`."""
+    _, worklist = api
+    second = receive(version, center, people.reception, timezone.now() - timedelta(hours=20))
+    cut = worklist.get("?limit=1", headers=auth(people.reception)).json()
+    assert cut["totals"]["to_do"] == 2 and [i["code"] for i in cut["to_do"]] == [dossier.code]
+    full = worklist.get("?limit=2", headers=auth(people.reception)).json()
+    assert full["totals"]["to_do"] == 2
+    assert [i["code"] for i in full["to_do"]] == [dossier.code, second.code]
+
+
 def test_openapi_beside_the_dossier_router():
     """Mounted as motcua/api.py will: both routers at /dossiers, the worklist at /worklist."""
     from ninja import NinjaAPI

@@ -85,6 +85,22 @@ def test_waiting_for_the_applicant(two, people):
     assert codes(selectors.overdue(people.specialist, now=vn(2026, 12, 20, 9, 0))) == []
 
 
+def test_waiting_ends_with_the_pause(two, people):
+    """The list reads open pauses through open runs and paused dossiers: once the supplement
+    is received, or the applicant withdraws, nobody sees it waiting."""
+    a, b = two
+    ask = {"user": people.specialist, "note": "Thiếu"}
+    runtime.request_supplement(dossier=b, at=vn(2026, 11, 23, 11, 0), **ask)
+    assert [p.dossier.code for p in selectors.waiting_for_applicant(people.reception)] == [b.code]
+    runtime.supplement_received(dossier=b, user=people.reception, at=vn(2026, 11, 24, 9, 0))
+    everyone = (people.reception, people.specialist, people.leader, people.supervisor)
+    assert [list(selectors.waiting_for_applicant(u)) for u in everyone] == [[], [], [], []]
+    assert codes(selectors.to_do(people.specialist)) == [b.code]
+    runtime.request_supplement(dossier=b, at=vn(2026, 11, 24, 10, 0), **ask)
+    runtime.withdraw(dossier=b, user=people.reception, at=vn(2026, 11, 24, 11, 0))
+    assert [list(selectors.waiting_for_applicant(u)) for u in everyone] == [[], [], [], []]
+
+
 def test_counts_per_agency_for_leaders(two, people):
     a, b = two
     now = vn(2026, 11, 23, 15, 0)

@@ -23,7 +23,7 @@ from typing import Literal
 
 import pydantic
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -369,6 +369,13 @@ def _item(run: StepRun) -> dict:
     }
 
 
+def _cut(rows: QuerySet, n: int) -> tuple[list, int]:
+    """The first `n` rows and the full count: a page shorter than `n` is all there is, so the
+    count query is only made for a full page."""
+    page = list(rows[:n])
+    return page, len(page) if len(page) < n else rows.count()
+
+
 @worklist_router.get(
     "",
     auth=AUTH,
@@ -383,18 +390,21 @@ def worklist(request: HttpRequest, params: Query[WorklistParams]):
     user: User = request.auth
     work = selectors.worklist(user)
     n = params.limit
+    to_do, due_soon, overdue, waiting = (
+        _cut(work.to_do, n), _cut(work.due_soon, n), _cut(work.overdue, n), _cut(work.waiting, n)
+    )  # fmt: skip
     return Status(
         200,
         {
             "totals": {
-                "to_do": work.to_do.count(),
-                "due_soon": work.due_soon.count(),
-                "overdue": work.overdue.count(),
-                "waiting": work.waiting.count(),
+                "to_do": to_do[1],
+                "due_soon": due_soon[1],
+                "overdue": overdue[1],
+                "waiting": waiting[1],
             },
-            "to_do": [_item(r) for r in work.to_do[:n]],
-            "due_soon": [_item(r) for r in work.due_soon[:n]],
-            "overdue": [_item(r) for r in work.overdue[:n]],
+            "to_do": [_item(r) for r in to_do[0]],
+            "due_soon": [_item(r) for r in due_soon[0]],
+            "overdue": [_item(r) for r in overdue[0]],
             "waiting": [
                 {
                     "code": p.dossier.code,
@@ -404,7 +414,7 @@ def worklist(request: HttpRequest, params: Query[WorklistParams]):
                     "notice": p.notice.number if p.notice else None,
                     "step": p.step_run.step.key if p.step_run else None,
                 }
-                for p in work.waiting[:n]
+                for p in waiting[0]
             ],  # fmt: skip
             "counts": [
                 {

@@ -87,36 +87,46 @@ def _unit_q(actor: perms.Actor, prefix: str = "") -> Q:
     return condition
 
 
-def _actor(user: User) -> perms.Actor:
-    return perms.actor_for(user)
+def _actor(user: User, actor: perms.Actor | None = None) -> perms.Actor:
+    """`actor`: the user's facts when the caller already has them (`worklist` computes them
+    once for its five lists: two or three queries each time otherwise)."""
+    return actor if actor is not None else perms.actor_for(user)
 
 
-def to_do(user: User) -> QuerySet[StepRun]:
+def to_do(user: User, *, actor: perms.Actor | None = None) -> QuerySet[StepRun]:
     """Open step runs the user may act on, oldest due first."""
-    actor = _actor(user)
+    actor = _actor(user, actor)
     if not actor.active or actor.role in perms.READ_ONLY_ROLES:
         return StepRun.objects.none()
-    mine = Q(assignee_id=actor.user_id)
-    theirs = Q(assignee__isnull=True, role=actor.role) & _unit_q(actor)
     return (
-        StepRun.objects.filter(
-            mine | theirs,
-            status=StepRun.Status.OPEN,
-            dossier_process__dossier__status__in=WORKING_STATES,
-        )
+        _open_runs_of(actor)
+        .filter(dossier_process__dossier__status__in=WORKING_STATES)
         .select_related(*_RUN_RELATED)
         .order_by("effective_due_at", "id")
     )
+
+
+def _open_runs_of(actor: perms.Actor) -> QuerySet[StepRun]:
+    """`to_do` before the dossiers' status: on the runs' own columns only."""
+    mine = Q(assignee_id=actor.user_id)
+    theirs = Q(assignee__isnull=True, role=actor.role) & _unit_q(actor)
+    return StepRun.objects.filter(mine | theirs, status=StepRun.Status.OPEN)
 
 
 def _day_limits(runs: QuerySet[StepRun], now: datetime) -> dict[int, datetime]:
     """Per center of `runs`: one working day from `now` on that center's calendar."""
     # order_by(): the list order would otherwise join the DISTINCT (one row per run).
     center_ids = set(runs.order_by().values_list("center_id", flat=True).distinct())
-    return {
-        center.pk: calendar_for_center(center).add_working_days(now, 1)
-        for center in ServiceCenter.objects.filter(pk__in=center_ids)
-    }
+    return _limits(ServiceCenter.objects.filter(pk__in=center_ids), now)
+
+
+def _all_day_limits(now: datetime) -> dict[int, datetime]:
+    """`_day_limits` for every center."""
+    return _limits(ServiceCenter.objects.all(), now)
+
+
+def _limits(centers: QuerySet[ServiceCenter], now: datetime) -> dict[int, datetime]:
+    return {c.pk: calendar_for_center(c).add_working_days(now, 1) for c in centers}
 
 
 def _within_one_day_q(limits: dict[int, datetime], now: datetime, field_name: str) -> Q:
@@ -137,17 +147,26 @@ def _overdue_q(now: datetime) -> Q:
     )
 
 
-def overdue(user: User, *, now: datetime | None = None) -> QuerySet[StepRun]:
+def overdue(
+    user: User, *, now: datetime | None = None, actor: perms.Actor | None = None
+) -> QuerySet[StepRun]:
     """The user's open runs past the step's due time or the dossier's deadline."""
     now = now or timezone.now()
-    return to_do(user).filter(_overdue_q(now))
+    return to_do(user, actor=actor).filter(_overdue_q(now))
 
 
-def due_soon(user: User, *, now: datetime | None = None) -> QuerySet[StepRun]:
+def due_soon(
+    user: User, *, now: datetime | None = None, actor: perms.Actor | None = None
+) -> QuerySet[StepRun]:
     """The user's open runs due (step or dossier) within one working day, not yet overdue."""
     now = now or timezone.now()
-    runs = to_do(user)
-    limits = _day_limits(runs, now)
+    actor = _actor(user, actor)
+    runs = to_do(user, actor=actor)
+    if runs.query.is_empty():  # nothing to do for this role
+        return runs
+    # The centers from the runs without their dossiers' join: a center more only adds a
+    # branch that matches nothing.
+    limits = _day_limits(_open_runs_of(actor), now)
     soon = _within_one_day_q(limits, now, "effective_due_at") | (
         _within_one_day_q(limits, now, "dossier_process__deadline_at")
         & Q(dossier_process__dossier__status__in=CLOCK_STATES)
@@ -155,23 +174,37 @@ def due_soon(user: User, *, now: datetime | None = None) -> QuerySet[StepRun]:
     return runs.filter(soon).exclude(_overdue_q(now))
 
 
-def waiting_for_applicant(user: User) -> QuerySet[Pause]:
+def waiting_for_applicant(user: User, *, actor: perms.Actor | None = None) -> QuerySet[Pause]:
     """Open supplement pauses of dossiers the user works on (or, for reception officers, of
     their centers: they receive the supplement)."""
-    actor = _actor(user)
+    actor = _actor(user, actor)
     if not actor.active or actor.role == Role.CITIZEN:
         return Pause.objects.none()
     pauses = Pause.objects.filter(ended_at__isnull=True, kind=Pause.Kind.SUPPLEMENT)
     if actor.province or actor.role == Role.SUPERVISOR:
         scope = Q()
     else:
-        scope = Q(step_run__assignee_id=actor.user_id) | (
-            Q(step_run__role=actor.role) & _unit_q(actor, "step_run__")
-        )
-        if actor.role == Role.RECEPTION_OFFICER:
-            scope |= Q(dossier__center_id__in=list(actor.center_ids) or [-1])
-        if actor.role in perms.LEADER_ROLES:
-            scope |= Q(step_run__unit_id__in=list(actor.agency_ids) or [-1])
+        # The scope is on the paused run, looked up among the open runs (the indexes lead with
+        # the status) so the database starts from the user's runs rather than from every open
+        # pause. Exact because an open pause's run is always open: a pause is opened on the
+        # acting (open) run, and while the dossier is paused no action closes a run
+        # (permissions.STATUS_NEEDED: forward, approve, return… need a running clock) except
+        # refuse and withdraw, which close the pause first (runtime._close_open_pause).
+        theirs = Q(assignee_id=actor.user_id) | (Q(role=actor.role) & _unit_q(actor))
+        if actor.role in perms.LEADER_ROLES and actor.agency_ids:
+            theirs |= Q(unit_id__in=sorted(actor.agency_ids))
+        runs = StepRun.objects.filter(theirs, status=StepRun.Status.OPEN)
+        scope = Q(step_run__in=runs.values("id"))
+        if actor.role == Role.RECEPTION_OFFICER and actor.center_ids:
+            # A subquery, not an OR on the dossier's column (PostgreSQL then read every
+            # dossier), through the dossiers' (center, status) index: a dossier with an open
+            # pause is paused (the runtime opens a pause with that status and closes it on
+            # leaving it: supplement received, resume, refuse, withdraw).
+            of_centers = pauses.filter(
+                dossier__center_id__in=sorted(actor.center_ids),
+                dossier__status__in=sorted(perms.PAUSED),
+            )
+            scope |= Q(pk__in=of_centers.values("id"))
     return (
         pauses.filter(scope)
         .select_related("dossier__procedure_version", "dossier__center", "notice", "step_run__step")
@@ -205,10 +238,12 @@ def _leader_agency_ids(user: User, actor: perms.Actor) -> set[int] | None:
     return ids
 
 
-def agency_counts(user: User, *, now: datetime | None = None) -> list[AgencyCount]:
+def agency_counts(
+    user: User, *, now: datetime | None = None, actor: perms.Actor | None = None
+) -> list[AgencyCount]:
     """Per agency in the leader's scope: open steps, unassigned, due soon, overdue, waiting."""
     now = now or timezone.now()
-    actor = _actor(user)
+    actor = _actor(user, actor)
     agencies = _leader_agency_ids(user, actor)
     if agencies is not None and not agencies:
         return []
@@ -218,8 +253,13 @@ def agency_counts(user: User, *, now: datetime | None = None) -> list[AgencyCoun
     runs = open_runs.filter(dossier_process__dossier__status__in=[*perms.RUNNING])
     working = Q(dossier_process__dossier__status__in=WORKING_STATES)
     # The centers of the open runs, without the dossiers' join: a center more (no running
-    # dossier) only adds a branch that matches nothing.
-    soon = _within_one_day_q(_day_limits(open_runs, now), now, "effective_due_at")
+    # dossier) only adds a branch that matches nothing. With every agency in scope, that is
+    # every center (listing those of 100,000 open runs took longer than their calendars).
+    soon = _within_one_day_q(
+        _day_limits(open_runs, now) if agencies is not None else _all_day_limits(now),
+        now,
+        "effective_due_at",
+    )
     rows = runs.values("unit_id").annotate(
         open=Count("id"),
         unassigned=Count("id", filter=Q(assignee__isnull=True) & working),
@@ -247,14 +287,18 @@ class Worklist:
     counts: list[AgencyCount]
 
 
-def worklist(user: User, *, now: datetime | None = None) -> Worklist:
+def worklist(
+    user: User, *, now: datetime | None = None, actor: perms.Actor | None = None
+) -> Worklist:
+    """The five lists of the worklist page and API, with the user's scope computed once."""
     now = now or timezone.now()
+    actor = _actor(user, actor)
     return Worklist(
-        to_do=to_do(user),
-        due_soon=due_soon(user, now=now),
-        overdue=overdue(user, now=now),
-        waiting=waiting_for_applicant(user),
-        counts=agency_counts(user, now=now),
+        to_do=to_do(user, actor=actor),
+        due_soon=due_soon(user, now=now, actor=actor),
+        overdue=overdue(user, now=now, actor=actor),
+        waiting=waiting_for_applicant(user, actor=actor),
+        counts=agency_counts(user, now=now, actor=actor),
     )
 
 
