@@ -73,6 +73,36 @@ def run_on_databases(module: str, db: str, extra: list[str], cleanup=None) -> in
     return status
 
 
+def timed_threads(jobs) -> float:
+    """Run each job (a callable) in its own thread with its own database connection; the
+    seconds until all are done. The first error of any job is raised after they all stop."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    errors: list[BaseException] = []
+
+    def run(job):
+        try:
+            job()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    start = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - start
+    if errors:
+        raise errors[0]
+    return elapsed
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -14,8 +14,6 @@ life, per service call. The bench database is dropped at the end.
 import argparse
 import os
 import sys
-import threading
-import time
 from collections import Counter
 
 DB_NAME = "motcua_bench_dossier_life"
@@ -95,30 +93,15 @@ def _life(n: int, version, center, officer, staff, components, calls: Counter | 
 
 
 def _rate(version, center, officers, staff, components, count: int, threads: int) -> float:
-    from django.db import connection
+    from bench.common import timed_threads
 
     per = count // threads
-    errors: list[BaseException] = []
 
     def work(i):
-        try:
-            for n in range(per):
-                _life(n, version, center, officers[i], staff, components)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        for n in range(per):
+            _life(n, version, center, officers[i], staff, components)
 
-    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
-    start = time.perf_counter()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    elapsed = time.perf_counter() - start
-    if errors:
-        raise errors[0]
-    return per * threads / elapsed
+    return per * threads / timed_threads([lambda i=i: work(i) for i in range(threads)])
 
 
 def child(db: str, count: int) -> None:

@@ -31,35 +31,20 @@ END;
 
 
 def _service_rate(version, center, officers, count: int, threads: int) -> float:
-    from django.db import connection
-
+    from bench.common import timed_threads
     from bench.fixtures import applicant
     from motcua.dossiers.services import ComponentInput, intake
 
     components = [ComponentInput(component_id=c.id) for c in version.components.all()]
     per = count // threads
-    errors: list[BaseException] = []
 
     def work(officer):
-        try:
-            for _ in range(per):
-                intake(version=version, center=center, officer=officer, applicant=applicant(),
-                       components=components, decision="receive")  # fmt: skip
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        for _ in range(per):
+            intake(version=version, center=center, officer=officer, applicant=applicant(),
+                   components=components, decision="receive")  # fmt: skip
 
-    workers = [threading.Thread(target=work, args=(officers[i],)) for i in range(threads)]
-    start = time.perf_counter()
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
-    elapsed = time.perf_counter() - start
-    if errors:
-        raise errors[0]
-    return per * threads / elapsed
+    jobs = [lambda o=officers[i]: work(o) for i in range(threads)]
+    return per * threads / timed_threads(jobs)
 
 
 def _api_rate(version, officers, count: int, clients: int) -> float:
