@@ -285,3 +285,18 @@ def test_the_supervision_link_shows_for_those_who_may_supervise(client, dossier,
     client.force_login(people.specialist)
     html = client.get("/xu-ly/").content.decode()
     assert 'href="/xu-ly/"' in html and 'href="/giam-sat/"' not in html
+
+
+def test_the_assignee_choices_are_exactly_who_may_hold_the_step(dossier, people):
+    """The page offers without checking each user; the runtime's rule must agree."""
+    from motcua.accounts.models import User
+    from motcua.workflow import permissions as perms
+    from motcua.workflow.runtime_selectors import assignable_users
+
+    runtime.forward(dossier=dossier, user=people.reception)
+    for run in [open_run(dossier), StepRun.objects.get(step__key="reception")]:
+        offered = set(assignable_users(run))
+        facts, run_facts = perms.dossier_facts(dossier), perms.run_facts(run)
+        allowed = {u for u in User.objects.all()
+                   if perms.check_assignee(perms.actor_for(u), run_facts, facts)}  # fmt: skip
+        assert offered == allowed and offered

@@ -602,26 +602,21 @@ def _unit_of_end(event: DossierEvent) -> str:
 
 
 def assignable_users(run: StepRun) -> list[User]:
-    """Who a leader may give the step to: active users with the step's role in its unit (the
-    unit's agency or one above it; for one-stop steps also the officers posted to the center),
-    exactly those `permissions.check_assignee` accepts."""
+    """Who a leader may give the step to: active users with the step's role in its unit —
+    of the unit's agency or one above it (their scope covers the unit), or, for one-stop
+    steps, posted to the dossier's center today. Exactly those `permissions.check_assignee`
+    accepts (`permissions.in_unit`), so no per-user check is needed."""
     ancestors, agency = [], run.unit
     while agency is not None and agency.pk not in ancestors:
         ancestors.append(agency.pk)
         agency = agency.parent
     where = Q(agency_id__in=ancestors)
-    dossier = run.dossier_process.dossier
     if run.unit_kind == UnitKind.ONE_STOP:
         today = timezone.localdate()
         where |= Q(
-            assignments__center_id=dossier.center_id,
+            assignments__center_id=run.dossier_process.dossier.center_id,
             assignments__start_date__lte=today,
             assignments__end_date__gte=today,
         )
     candidates = User.objects.filter(where, role=run.role, is_active=True).distinct()
-    facts, run_facts = perms.dossier_facts(dossier), perms.run_facts(run)
-    return [
-        u
-        for u in candidates.order_by("last_name", "first_name", "username")[:200]
-        if perms.check_assignee(perms.actor_for(u), run_facts, facts)
-    ]
+    return list(candidates.order_by("last_name", "first_name", "username")[:200])
