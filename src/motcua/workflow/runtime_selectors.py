@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -145,6 +145,13 @@ def _overdue_q(now: datetime) -> Q:
         dossier_process__deadline_at__lt=now,
         dossier_process__dossier__status__in=CLOCK_STATES,
     )
+
+
+def with_overdue_flag(runs: QuerySet[StepRun], *, now: datetime | None = None) -> QuerySet[StepRun]:
+    """The runs with `is_overdue`: the rule of `overdue` (past the step's due time, or the
+    dossier's deadline while its clock runs), for the list to mark them."""
+    flag = ExpressionWrapper(_overdue_q(now or timezone.now()), output_field=BooleanField())
+    return runs.annotate(is_overdue=flag)
 
 
 def overdue(

@@ -81,7 +81,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     attr = next((a for k, _label, a in LISTS if k == current), None)
     if attr is None:
         raise Http404
-    page = Paginator(getattr(work, attr), PAGE_SIZE).get_page(request.GET.get("trang"))
+    rows = getattr(work, attr)
+    if attr != "waiting":
+        rows = selectors.with_overdue_flag(rows)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(
         request,
         "workflow/work/worklist.html",
