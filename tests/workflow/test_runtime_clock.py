@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 
 from motcua.workflow import runtime
+from motcua.workflow import runtime_selectors as selectors
 from motcua.workflow.models import Apology, DossierProcess, Pause, StepRun
 from tests.factories import VN
 from tests.workflow.test_runtime_support import (  # noqa: F401  (fixtures)
@@ -222,3 +223,24 @@ def test_steps_crossing_tet_2026(version, center, people):
     assert leader.due_at == vn(2026, 3, 4, 8, 0)
     dp = finish(dossier, people, vn(2026, 3, 5, 15, 0))
     assert dp.outcome == "early"
+
+
+def test_a_pause_before_the_apology_does_not_move_its_new_date(at_specialist, people):
+    """The renewed appointment was set knowing the pause: the running deadline (worklists,
+    sweep, dossier page) is the date written on Mẫu 04, as the final classification counts it."""
+    dossier = at_specialist
+    runtime.request_supplement(dossier=dossier, user=people.specialist, note="Thiếu",
+                               at=vn(2026, 11, 25, 9, 0))  # fmt: skip
+    runtime.supplement_received(dossier=dossier, user=people.reception, at=vn(2026, 11, 27, 9))
+    runtime.apologize(dossier=dossier, user=people.leader, reason="Chậm",
+                      new_due_at=vn(2026, 12, 14, 16, 0), at=vn(2026, 12, 9, 9, 0))  # fmt: skip
+    dp = DossierProcess.objects.get(dossier=dossier)
+    assert dp.deadline_at == vn(2026, 12, 14, 16, 0)
+    assert selectors.dossier_state(fresh(dossier), now=vn(2026, 12, 9, 10)).deadline_at == (
+        vn(2026, 12, 14, 16, 0)
+    )
+    # A pause after it moves it: Thu 10/12 09:00 → Fri 11/12 09:00 is one working day.
+    runtime.request_supplement(dossier=dossier, user=people.specialist, note="Thiếu nữa",
+                               at=vn(2026, 12, 10, 9, 0))  # fmt: skip
+    runtime.supplement_received(dossier=dossier, user=people.reception, at=vn(2026, 12, 11, 9))
+    assert DossierProcess.objects.get(dossier=dossier).deadline_at == vn(2026, 12, 15, 16, 0)

@@ -54,6 +54,16 @@ def effective_due(
     return calendar.add_working_days(due_at, days)
 
 
+def renewed_due(
+    calendar: WorkCalendar, new_due_at: datetime, pauses: list[Pause],
+    apology_at: datetime | None, *, until: datetime,
+) -> datetime:  # fmt: skip
+    """The apology's renewed appointment (Mẫu 04) moved by the pauses after it: it was set
+    knowing those before (`apology_at` None: every pause counts)."""
+    later = [p for p in pauses if apology_at is None or p.end is None or p.end > apology_at]
+    return effective_due(calendar, new_due_at, later, until=until)
+
+
 @dataclass(frozen=True)
 class Completion:
     outcome: Outcome
@@ -80,8 +90,7 @@ def classify_finished(
     due = effective_due(calendar, due_at, list(pauses), until=finished_at)
     renewed_kept = None
     if new_due_at is not None:
-        later = [p for p in pauses if apology_at is None or p.end is None or p.end > apology_at]
-        renewed = effective_due(calendar, new_due_at, later, until=finished_at)
+        renewed = renewed_due(calendar, new_due_at, list(pauses), apology_at, until=finished_at)
         renewed_kept = finished_at <= renewed
         return Completion("late", due, renewed_kept)
     if supplement_requests > 1 or finished_at > due:

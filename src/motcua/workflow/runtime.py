@@ -292,7 +292,7 @@ def _refresh_deadlines(ctx: _Ctx) -> None:
     dp.effective_due_at = deadlines.effective_due(cal, ctx.dossier.due_at, closed, until=at)
     apology = Apology.objects.filter(dossier=ctx.dossier).first()
     deadline = (
-        deadlines.effective_due(cal, apology.new_due_at, closed, until=at)
+        deadlines.renewed_due(cal, apology.new_due_at, closed, apology.issued_at, until=at)
         if apology
         else dp.effective_due_at
     )

@@ -387,7 +387,9 @@ def dossier_state(dossier: Dossier, *, now: datetime | None = None) -> DossierSt
     ]
     state.effective_due_at = deadlines.effective_due(calendar, dossier.due_at, pauses, until=now)
     state.deadline_at = (
-        deadlines.effective_due(calendar, state.apology.new_due_at, pauses, until=now)
+        deadlines.renewed_due(
+            calendar, state.apology.new_due_at, pauses, state.apology.issued_at, until=now
+        )
         if state.apology
         else state.effective_due_at
     )
