@@ -1,17 +1,20 @@
 """Worklists per user (to do, due soon, overdue, waiting for the applicant, counts per agency)
 and the dossier's state and history."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from motcua.workflow import runtime
 from motcua.workflow import runtime_selectors as selectors
+from motcua.workflow.models import DossierProcess, StepRun
+from tests import factories
 from tests.factories import VN
 from tests.workflow.test_runtime_support import (  # noqa: F401  (fixtures)
     drive,
     open_run,
     people_fixture,
+    publish_with_consultation,
     receive,
 )
 
@@ -24,6 +27,10 @@ def vn(*args) -> datetime:
 
 def codes(runs) -> list[str]:
     return [r.dossier_process.dossier.code for r in runs]
+
+
+def version_of(dossier):
+    return dossier.procedure_version
 
 
 @pytest.fixture
@@ -159,3 +166,101 @@ def test_the_whole_process_shows_in_the_selectors_after_the_end(
     assert state.current is None and len(state.runs) == 6 and state.result.returned_at
     assert selectors.available_actions(people.reception, dossier) == []
     assert codes(selectors.to_do(people.reception)) == []
+
+
+# --- the dossier's status and deadline copied onto its open runs -------------------------------
+
+
+def assert_copies_follow(dossier) -> None:
+    """Every open run of the dossier carries its current status and deadline."""
+    dossier.refresh_from_db()
+    dp = DossierProcess.objects.get(dossier=dossier)
+    runs = list(StepRun.objects.filter(dossier_process=dp, status="open"))
+    assert runs or dp.finished_at is not None
+    for run in runs:
+        assert (run.dossier_status, run.dossier_deadline_at) == (dossier.status, dp.deadline_at)
+
+
+def test_the_open_runs_follow_every_status_and_deadline_change(version, center, people, monday_9am):
+    """Consultation, supplement (status and then deadline change), apology (deadline only),
+    financial pause, hand-overs: the worklists read these copies instead of the dossier."""
+    publish_with_consultation(version.procedure)
+    dossier = receive(version, center, people.reception, monday_9am)
+    assert_copies_follow(dossier)
+    drive(dossier, people, "specialist", monday_9am)
+    assert_copies_follow(dossier)
+    runtime.consult(dossier=dossier, user=people.specialist, note="Xin ý kiến",
+                    at=vn(2026, 11, 24, 9, 0))  # fmt: skip
+    assert StepRun.objects.filter(dossier_process__dossier=dossier, status="open").count() == 2
+    assert_copies_follow(dossier)
+    runtime.request_supplement(dossier=dossier, user=people.specialist, missing=["Tờ khai"],
+                               at=vn(2026, 11, 25, 9, 0))  # fmt: skip
+    assert_copies_follow(dossier)
+    assert set(StepRun.objects.filter(status="open").values_list("dossier_status", flat=True)) == {
+        "waiting_supplement"
+    }
+    # Nobody waits on a paused dossier: it leaves the worklists, consultation included.
+    assert not selectors.to_do(people.specialist).exists()
+    assert not selectors.to_do(people.outsider).exists()
+    before = DossierProcess.objects.get(dossier=dossier).deadline_at
+    runtime.supplement_received(dossier=dossier, user=people.reception, at=vn(2026, 11, 27, 9, 0))
+    assert DossierProcess.objects.get(dossier=dossier).deadline_at > before
+    assert_copies_follow(dossier)
+    runtime.apologize(dossier=dossier, user=people.leader, reason="Chờ xác minh.",
+                      new_due_at=vn(2026, 12, 18, 16, 0), at=vn(2026, 12, 1, 9, 0))  # fmt: skip
+    assert_copies_follow(dossier)
+    assert open_run(dossier).dossier_deadline_at == vn(2026, 12, 18, 16, 0)
+    runtime.suspend_financial(dossier=dossier, user=people.specialist, note="Chờ nộp thuế",
+                              at=vn(2026, 12, 2, 9, 0))  # fmt: skip
+    assert_copies_follow(dossier)
+    runtime.resume(dossier=dossier, user=people.reception, at=vn(2026, 12, 3, 9, 0))
+    assert_copies_follow(dossier)
+    runtime.forward(dossier=dossier, user=people.outsider, note="Đồng ý", at=vn(2026, 12, 3, 10))
+    runtime.forward(dossier=dossier, user=people.specialist, at=vn(2026, 12, 3, 11, 0))
+    assert_copies_follow(dossier)
+    for user in (people.head, people.leader):
+        runtime.forward(dossier=dossier, user=user, action_name="approve", at=vn(2026, 12, 4, 9))
+        assert_copies_follow(dossier)
+    runtime.record_result(dossier=dossier, user=people.clerk, paper_only=True,
+                          at=vn(2026, 12, 4, 10, 0))  # fmt: skip
+    assert_copies_follow(dossier)
+    assert open_run(dossier).dossier_status == "result_ready"
+
+
+def test_due_soon_counts_one_working_day_on_each_centers_calendar(version, center, people):
+    """Two centers, one closed on Wed 2/12: from Tue 1/12 10:00 one working day ends Wed 10:00
+    at the first and Thu 10:00 at the second, so both specialist steps (due Wed 09:30 and, the
+    day off skipped, Thu 09:30) are due soon — in the list and in the per-agency counts."""
+    from motcua.directory.models import CalendarOverride
+
+    second = factories.center("co-so-2", agency_code="000.00.02.H13")  # a second site
+    CalendarOverride.objects.create(center=second, date=date(2026, 12, 2), kind="day_off")
+    clerk = factories.officer(second, username="tiepnhan-2")
+    received = vn(2026, 11, 23, 9, 0)
+    a = receive(version, center, people.reception, received)
+    b = receive(version, second, clerk, received)
+    for dossier, officer in ((a, people.reception), (b, clerk)):
+        runtime.forward(dossier=dossier, user=officer, at=vn(2026, 11, 23, 9, 30))
+    assert open_run(a).effective_due_at == vn(2026, 12, 2, 9, 30)
+    assert open_run(b).effective_due_at == vn(2026, 12, 3, 9, 30)
+    assert codes(selectors.due_soon(people.specialist, now=vn(2026, 11, 30, 10, 0))) == []
+    now = vn(2026, 12, 1, 10, 0)
+    assert codes(selectors.due_soon(people.specialist, now=now)) == [a.code, b.code]
+    (count,) = selectors.agency_counts(people.leader, now=now)
+    assert (count.open, count.due_soon, count.overdue) == (2, 2, 0)
+    # Wed 2/12 10:00: A is late, B (its center closed today) still due soon.
+    later = vn(2026, 12, 2, 10, 0)
+    assert codes(selectors.overdue(people.specialist, now=later)) == [a.code]
+    assert codes(selectors.due_soon(people.specialist, now=later)) == [b.code]
+
+
+def test_first_rows_reads_a_page_in_the_lists_order_with_the_full_count(two, people):
+    a, b = two
+    c = receive(version_of(a), a.center, people.reception, vn(2026, 11, 23, 9, 5))
+    rows = selectors.to_do(people.reception)
+    assert codes(rows) == [a.code, c.code]
+    page, total = selectors.first_rows(rows, 1)
+    assert (codes(page), total) == ([a.code], 2)
+    page, total = selectors.first_rows(rows, 5, fields=("dossier_process__dossier__code",))
+    assert ([r["dossier_process__dossier__code"] for r in page], total) == ([a.code, c.code], 2)
+    assert selectors.first_rows(selectors.to_do(people.supervisor), 5) == ([], 0)

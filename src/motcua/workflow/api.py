@@ -23,7 +23,7 @@ from typing import Literal
 
 import pydantic
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -351,29 +351,45 @@ def dossier_history(request: HttpRequest, code: str):
     return Status(200, body)
 
 
-def _item(run: StepRun) -> dict:
-    dp = run.dossier_process
-    dossier = dp.dossier
+_ITEM_FIELDS = (
+    "dossier_process__dossier__code", "dossier_process__dossier__procedure_version__name",
+    "dossier_status", "step__key", "step__name", "unit__name", "assignee__full_name",
+    "assignee__username", "started_at", "effective_due_at", "dossier_deadline_at",
+    "dossier_process__revision",
+)  # fmt: skip
+_WAITING_FIELDS = (
+    "dossier__code", "dossier__procedure_version__name", "started_at", "supplement_round",
+    "notice__number", "step_run__step__key",
+)  # fmt: skip
+
+
+def _item(row: dict) -> dict:
+    """One open step of a worklist (from `_ITEM_FIELDS`)."""
     return {
-        "code": dossier.code,
-        "procedure": dossier.procedure_version.name,
-        "status": dossier.status,
-        "step": run.step.key,
-        "step_name": run.step.name,
-        "unit": run.unit.name,
-        "assignee": str(run.assignee) if run.assignee else None,
-        "started_at": _local(run.started_at),
-        "due_at": _local(run.effective_due_at),
-        "dossier_due_at": _local(dp.deadline_at),
-        "revision": dp.revision,
+        "code": row["dossier_process__dossier__code"],
+        "procedure": row["dossier_process__dossier__procedure_version__name"],
+        "status": row["dossier_status"],
+        "step": row["step__key"],
+        "step_name": row["step__name"],
+        "unit": row["unit__name"],
+        "assignee": row["assignee__full_name"] or row["assignee__username"],  # as User.__str__
+        "started_at": _local(row["started_at"]),
+        "due_at": _local(row["effective_due_at"]),
+        "dossier_due_at": _local(row["dossier_deadline_at"]),
+        "revision": row["dossier_process__revision"],
     }
 
 
-def _cut(rows: QuerySet, n: int) -> tuple[list, int]:
-    """The first `n` rows and the full count: a page shorter than `n` is all there is, so the
-    count query is only made for a full page."""
-    page = list(rows[:n])
-    return page, len(page) if len(page) < n else rows.count()
+def _waiting(row: dict) -> dict:
+    """One open supplement pause (from `_WAITING_FIELDS`)."""
+    return {
+        "code": row["dossier__code"],
+        "procedure": row["dossier__procedure_version__name"],
+        "since": _local(row["started_at"]),
+        "round": row["supplement_round"],
+        "notice": row["notice__number"],
+        "step": row["step_run__step__key"],
+    }
 
 
 @worklist_router.get(
@@ -390,9 +406,11 @@ def worklist(request: HttpRequest, params: Query[WorklistParams]):
     user: User = request.auth
     work = selectors.worklist(user)
     n = params.limit
-    to_do, due_soon, overdue, waiting = (
-        _cut(work.to_do, n), _cut(work.due_soon, n), _cut(work.overdue, n), _cut(work.waiting, n)
-    )  # fmt: skip
+    to_do, due_soon, overdue = (
+        selectors.first_rows(rows, n, fields=_ITEM_FIELDS)
+        for rows in (work.to_do, work.due_soon, work.overdue)
+    )
+    waiting = selectors.first_rows(work.waiting, n, fields=_WAITING_FIELDS)
     return Status(
         200,
         {
@@ -405,17 +423,7 @@ def worklist(request: HttpRequest, params: Query[WorklistParams]):
             "to_do": [_item(r) for r in to_do[0]],
             "due_soon": [_item(r) for r in due_soon[0]],
             "overdue": [_item(r) for r in overdue[0]],
-            "waiting": [
-                {
-                    "code": p.dossier.code,
-                    "procedure": p.dossier.procedure_version.name,
-                    "since": _local(p.started_at),
-                    "round": p.supplement_round,
-                    "notice": p.notice.number if p.notice else None,
-                    "step": p.step_run.step.key if p.step_run else None,
-                }
-                for p in waiting[0]
-            ],  # fmt: skip
+            "waiting": [_waiting(p) for p in waiting[0]],
             "counts": [
                 {
                     "agency": c.agency.code,

@@ -36,6 +36,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Role
+from motcua.dossiers.models import DossierStatus
 
 step_key_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9_-]{0,49}$",
@@ -477,6 +478,14 @@ class StepRun(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The dossier's status and current deadline (DossierProcess.deadline_at), copied onto its
+    # open runs by the runtime (their only writer: every action ends in runtime._bump, which
+    # copies both), so the worklists and the per-agency counts read this table alone. Only
+    # meaningful while the run is open: a closed run keeps what they were when it closed.
+    dossier_status = models.CharField(
+        _("trạng thái hồ sơ"), max_length=24, choices=DossierStatus.choices
+    )
+    dossier_deadline_at = models.DateTimeField(_("hạn hiện hành của hồ sơ"))
     parallel = models.BooleanField(_("phối hợp song song"), default=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -522,6 +531,21 @@ class StepRun(models.Model):
             models.Index(fields=["status", "role", "center", "effective_due_at"]),
             models.Index(fields=["status", "assignee"]),
             models.Index(fields=["status", "effective_due_at"]),
+            # The per-agency counts (runtime_selectors.agency_counts) over every open run of
+            # the agencies in scope: on PostgreSQL from this index alone (SQLite ignores the
+            # INCLUDE and reads the rows).
+            models.Index(
+                fields=["unit"],
+                include=[
+                    "assignee",
+                    "center",
+                    "effective_due_at",
+                    "dossier_status",
+                    "dossier_deadline_at",
+                ],
+                condition=Q(status="open"),
+                name="step_run_open_by_unit",
+            ),  # fmt: skip
         ]
         constraints = [
             models.UniqueConstraint(

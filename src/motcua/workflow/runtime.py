@@ -348,7 +348,8 @@ def _new_run(
     run = StepRun.objects.create(
         dossier_process=dp, step=step, role=step.role, unit_kind=step.unit_kind,
         unit=_unit_for(dossier, step), center_id=dossier.center_id, parallel=step.is_parallel,
-        started_at=at, started_by=by, due_at=due, effective_due_at=due,
+        dossier_status=dossier.status, dossier_deadline_at=dp.deadline_at, started_at=at,
+        started_by=by, due_at=due, effective_due_at=due,
     )  # fmt: skip
     run.step = step
     return run
@@ -433,7 +434,25 @@ def _bump(ctx: _Ctx) -> None:
 
     ctx.dp.revision += 1
     ctx.dp.save()
+    _copy_to_open_runs(ctx)
     refresh_record(dossier=ctx.dossier)
+
+
+def _copy_to_open_runs(ctx: _Ctx) -> None:
+    """The dossier's status and deadline onto its open runs, where the worklists read them
+    (StepRun.dossier_status): one UPDATE when the action changed either, none otherwise."""
+    status, deadline = ctx.dossier.status, ctx.dp.deadline_at
+    stale = [
+        r for r in ctx.open_runs
+        if r.dossier_status != status or r.dossier_deadline_at != deadline
+    ]  # fmt: skip
+    if not stale:
+        return
+    StepRun.objects.filter(pk__in=[r.pk for r in stale]).update(
+        dossier_status=status, dossier_deadline_at=deadline
+    )
+    for run in stale:
+        run.dossier_status, run.dossier_deadline_at = status, deadline
 
 
 def _check_joins(ctx: _Ctx, from_step: ProcessStep, target: ProcessStep) -> None:

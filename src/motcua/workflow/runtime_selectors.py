@@ -100,7 +100,7 @@ def to_do(user: User, *, actor: perms.Actor | None = None) -> QuerySet[StepRun]:
         return StepRun.objects.none()
     return (
         _open_runs_of(actor)
-        .filter(dossier_process__dossier__status__in=WORKING_STATES)
+        .filter(dossier_status__in=WORKING_STATES)
         .select_related(*_RUN_RELATED)
         .order_by("effective_due_at", "id")
     )
@@ -130,11 +130,22 @@ def _limits(centers: QuerySet[ServiceCenter], now: datetime) -> dict[int, dateti
 
 
 def _within_one_day_q(limits: dict[int, datetime], now: datetime, field_name: str) -> Q:
-    """`field_name` falls within one working day from `now` (`limits`: `_day_limits`)."""
-    condition = Q(pk__in=[])
+    """`field_name` falls within one working day from `now` (`limits`: `_day_limits`).
+
+    One branch per distinct limit, not per center: the centers of a province mostly keep the
+    same calendar, and a hundred commune centers were a hundred ORed branches on every row.
+    With one limit for all, no condition on the center at all: `limits` covers every center
+    the rows can have, and with one PostgreSQL was drawn to a worse index."""
+    by_limit: dict[datetime, list[int]] = {}
     for center_id, limit in limits.items():
+        by_limit.setdefault(limit, []).append(center_id)
+    if len(by_limit) == 1:
+        (limit,) = by_limit
+        return Q(**{f"{field_name}__gte": now, f"{field_name}__lte": limit})
+    condition = Q(pk__in=[])
+    for limit, center_ids in sorted(by_limit.items()):
         condition |= Q(
-            **{"center_id": center_id,
+            **{"center_id__in": sorted(center_ids),
                f"{field_name}__gte": now, f"{field_name}__lte": limit}
         )  # fmt: skip
     return condition
@@ -142,8 +153,8 @@ def _within_one_day_q(limits: dict[int, datetime], now: datetime, field_name: st
 
 def _overdue_q(now: datetime) -> Q:
     return Q(effective_due_at__lt=now) | Q(
-        dossier_process__deadline_at__lt=now,
-        dossier_process__dossier__status__in=CLOCK_STATES,
+        dossier_deadline_at__lt=now,
+        dossier_status__in=CLOCK_STATES,
     )
 
 
@@ -175,8 +186,7 @@ def due_soon(
     # branch that matches nothing.
     limits = _day_limits(_open_runs_of(actor), now)
     soon = _within_one_day_q(limits, now, "effective_due_at") | (
-        _within_one_day_q(limits, now, "dossier_process__deadline_at")
-        & Q(dossier_process__dossier__status__in=CLOCK_STATES)
+        _within_one_day_q(limits, now, "dossier_deadline_at") & Q(dossier_status__in=CLOCK_STATES)
     )
     return runs.filter(soon).exclude(_overdue_q(now))
 
@@ -257,8 +267,11 @@ def agency_counts(
     open_runs = StepRun.objects.filter(status=StepRun.Status.OPEN)
     if agencies is not None:
         open_runs = open_runs.filter(unit_id__in=agencies)
-    runs = open_runs.filter(dossier_process__dossier__status__in=[*perms.RUNNING])
-    working = Q(dossier_process__dossier__status__in=WORKING_STATES)
+    # Every open run is of a running dossier (ending a process closes all its runs), so no
+    # filter on the status here: with one, PostgreSQL misjudged how many rows it keeps and
+    # left the index below for a slower one.
+    runs = open_runs
+    working = Q(dossier_status__in=WORKING_STATES)
     # The centers of the open runs, without the dossiers' join: a center more (no running
     # dossier) only adds a branch that matches nothing. With every agency in scope, that is
     # every center (listing those of 100,000 open runs took longer than their calendars).
@@ -267,12 +280,14 @@ def agency_counts(
         now,
         "effective_due_at",
     )
+    # Counting the unit (never empty), not the id: the id is not in the index below, and
+    # reading it meant reading the rows.
     rows = runs.values("unit_id").annotate(
-        open=Count("id"),
-        unassigned=Count("id", filter=Q(assignee__isnull=True) & working),
-        due_soon=Count("id", filter=soon & working & ~_overdue_q(now)),
-        overdue=Count("id", filter=_overdue_q(now) & working),
-        waiting=Count("id", filter=Q(dossier_process__dossier__status=Status.WAITING_SUPPLEMENT)),
+        open=Count("unit_id"),
+        unassigned=Count("unit_id", filter=Q(assignee__isnull=True) & working),
+        due_soon=Count("unit_id", filter=soon & working & ~_overdue_q(now)),
+        overdue=Count("unit_id", filter=_overdue_q(now) & working),
+        waiting=Count("unit_id", filter=Q(dossier_status=Status.WAITING_SUPPLEMENT)),
     )
     by_id = {a.pk: a for a in Agency.objects.filter(pk__in=[r["unit_id"] for r in rows])}
     counts = [
@@ -283,6 +298,29 @@ def agency_counts(
         for r in rows
     ]  # fmt: skip
     return sorted(counts, key=lambda c: (-c.overdue, c.agency.name))
+
+
+def first_rows(rows: QuerySet, n: int, *, fields: tuple[str, ...] = ()) -> tuple[list, int]:
+    """The first `n` rows of a worklist (`to_do`, `due_soon`, `overdue`, `waiting_for_applicant`)
+    and the list's full count; with `fields`, the rows as dicts of those (`values()`).
+
+    The page's ids are chosen on the list's own table (its filters and order need no join),
+    then only those rows are read with their dossier, step and unit: read in one query, the
+    database joined every row of the list before keeping the first `n`. A page shorter than
+    `n` is the whole list, so the count is only asked for a full page. `fields` spares
+    building eight model instances per row (a third of the API's time for four lists)."""
+    ids = list(rows.values_list("pk", flat=True)[:n])
+    total = len(ids) if len(ids) < n else rows.count()
+    if not ids:
+        return [], total
+    if not fields:
+        return list(rows.filter(pk__in=ids)), total
+    # By id alone: the list's filters were applied in choosing them (the waiting list's scope
+    # subqueries again cost more than reading the rows).
+    found = {
+        r["pk"]: r for r in rows.model._default_manager.filter(pk__in=ids).values("pk", *fields)
+    }
+    return [found[pk] for pk in ids if pk in found], total
 
 
 @dataclass(frozen=True)

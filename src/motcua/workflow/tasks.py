@@ -137,9 +137,7 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"runs_due_soon": 0, "runs_overdue": 0, "dossiers_due_soon": 0,
               "dossiers_overdue": 0, "emails": 0, "failed": 0}  # fmt: skip
-    runs = StepRun.objects.filter(
-        status=StepRun.Status.OPEN, dossier_process__dossier__status__in=RUN_STATES
-    )
+    runs = StepRun.objects.filter(status=StepRun.Status.OPEN, dossier_status__in=RUN_STATES)
     processes = DossierProcess.objects.filter(
         finished_at__isnull=True, dossier__status__in=CLOCK_STATES
     )
@@ -152,7 +150,7 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
     )
     limits = _thresholds(
         now,
-        list(soon_runs.values_list("dossier_process__dossier__center_id", flat=True).distinct())
+        list(soon_runs.values_list("center_id", flat=True).distinct())
         + list(soon_dps.values_list("dossier__center_id", flat=True).distinct()),
     )
     related = ("step", "unit", "assignee", "dossier_process__dossier__procedure_version")
