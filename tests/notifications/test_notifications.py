@@ -55,7 +55,9 @@ def test_supplement_and_refusal_messages_say_what_is_missing_and_why(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["apology", "withdrawn", "result_ready", "returned"])
+@pytest.mark.parametrize(
+    "kind", ["apology", "withdrawn", "result_ready", "returned", "postal_returned"]
+)
 def test_processing_notifications_have_a_subject_email_and_sms(
     kind, version, center, officer, monday_9am
 ):

@@ -216,3 +216,20 @@ def test_the_postal_status_of_a_result_sent_by_post(api, version, center, people
                    postal_status="returned", note="Không có người nhận")  # fmt: skip
     assert response.status_code == 200, response.json()
     assert ResultDocument.objects.get(dossier=dossier).postal_status == "returned"
+    # Sent back: only its collection at the counter may follow, with the collector's name.
+    response = act(actions, people.reception, dossier.code, action="postal_delivery",
+                   postal_status="delivered")  # fmt: skip
+    assert response.status_code == 422 and "Chuyển hoàn, người nhận đã nhận" in str(
+        response.json()["errors"]["postal_status"]
+    )
+    response = act(actions, people.reception, dossier.code, action="postal_delivery",
+                   postal_status="collected", id_checked=True)  # fmt: skip
+    assert response.status_code == 422 and "collected_by_name" in response.json()["errors"]
+    response = act(actions, people.reception, dossier.code, action="postal_delivery",
+                   postal_status="collected", collected_by_name="Trần Văn Dân", id_checked=True)  # fmt: skip
+    assert response.status_code == 200, response.json()
+    result = ResultDocument.objects.get(dossier=dossier)
+    assert (result.postal_status, result.collected_by_name) == ("collected", "Trần Văn Dân")
+    response = act(actions, people.reception, dossier.code, action="postal_delivery",
+                   postal_status="collected", collected_by_name="Ai đó", id_checked=True)  # fmt: skip
+    assert response.status_code == 409 and "tình trạng cuối" in str(response.json())

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from motcua.dossiers.models import Dossier
 from motcua.workflow import runtime
+from motcua.workflow import runtime_selectors as selectors
 from motcua.workflow.models import ResultDocument, StepRun
 from tests import factories
 from tests.factories import VN
@@ -267,6 +268,50 @@ def test_a_result_sent_by_post_is_followed_until_delivered(client, version, cent
     assert "Đã phát thành công cho người nhận" in html and 'value="postal_delivery"' not in html
     response = act(client, people.reception, dossier, "postal_delivery", postal_status="returned")
     assert response.status_code == 409 and "đã có tình trạng cuối" in response.content.decode()
+
+
+def test_a_result_the_post_sent_back_is_collected_at_the_counter(
+    client, version, center, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    dossier = receive(version, center, people.reception, None, result_delivery="post",
+                      delivery_address="12 Hòa Bình, Ninh Kiều")  # fmt: skip
+    _to_result(dossier, people)
+    runtime.return_result(dossier=dossier, user=people.reception, method="post",
+                          tracking_number="EB123456789VN")  # fmt: skip
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = act(client, people.postal, dossier, "postal_delivery",
+                       postal_status="returned", note="Không có người nhận")  # fmt: skip
+    assert response.status_code == 302
+    # The applicant is told to come to the center for it.
+    (mail,) = mailoutbox
+    assert "chuyển hoàn" in mail.subject and "mang theo giấy tiếp nhận hồ sơ" in mail.body
+    html = page_of(client, people.reception, dossier).content.decode()
+    assert "Trả kết quả bị chuyển hoàn tại Bộ phận Một cửa" in html
+    assert 'value="collected"' in html and 'name="collected_by_name"' in html
+    # Without the ID check nothing is recorded.
+    response = act(client, people.reception, dossier, "postal_delivery",
+                   postal_status="collected", collected_by_name="Trần Văn Dân")  # fmt: skip
+    assert response.status_code == 422 and "giấy tờ tùy thân" in response.content.decode()
+    assert ResultDocument.objects.get(dossier=dossier).postal_status == "returned"
+    response = act(client, people.reception, dossier, "postal_delivery", postal_status="collected",
+                   collected_by_name="Trần Văn Dân", id_checked="on")  # fmt: skip
+    assert response.status_code == 302
+    result = ResultDocument.objects.get(dossier=dossier)
+    assert (result.postal_status, result.collected_by_name, result.id_checked) == (
+        "collected", "Trần Văn Dân", True
+    )
+    assert (result.return_method, result.tracking_number) == ("post", "EB123456789VN")
+    html = page_of(client, people.reception, dossier).content.decode()
+    assert "Chuyển hoàn, người nhận đã nhận tại Bộ phận Một cửa" in html
+    assert 'value="postal_delivery"' not in html
+    # The control slip (Mẫu 05) ends with that hand-over to the applicant.
+    last = selectors.handovers(fresh(dossier))[-1]
+    assert (last.giver_name, last.receiver_name, last.receiver_unit) == (
+        str(people.reception), "Trần Văn Dân", "Người nộp hồ sơ"
+    )
+    # The dossier stays returned, with its classification unchanged.
+    assert fresh(dossier).status == "returned"
 
 
 def test_the_code_box_opens_a_visible_dossier_only(client, dossier, people):

@@ -14,6 +14,7 @@ SUBJECTS = {
     "withdrawn": "Hồ sơ {code} đã dừng xử lý",
     "result_ready": "Hồ sơ {code} đã có kết quả",
     "returned": "Đã trả kết quả hồ sơ {code}",
+    "postal_returned": "Kết quả hồ sơ {code} bị bưu chính chuyển hoàn",
 }
 
 

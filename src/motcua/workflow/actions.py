@@ -41,7 +41,7 @@ class ActionRequest:
     collected_by_name: str = ""
     id_checked: bool = False
     tracking_number: str = ""
-    postal_status: str = ""  # postal_delivery: "delivered" or "returned"
+    postal_status: str = ""  # postal_delivery: "delivered", "returned", then "collected"
 
 
 def open_run(dossier: Dossier, step: str | None) -> StepRun:
@@ -113,8 +113,10 @@ def perform(*, user: User, dossier: Dossier, request: ActionRequest) -> None:
             current_step=r.step,
         )  # fmt: skip
     elif action == POSTAL_DELIVERY:
-        runtime.record_postal_delivery(dossier=dossier, user=user, status=r.postal_status,
-                                       note=r.note)  # fmt: skip
+        runtime.record_postal_delivery(
+            dossier=dossier, user=user, status=r.postal_status, note=r.note,
+            collected_by_name=r.collected_by_name, id_checked=r.id_checked,
+        )  # fmt: skip
     else:
         raise runtime.WorkflowError(
             _("Thao tác “%(action)s” không tồn tại.") % {"action": action}, field="action"

@@ -75,7 +75,7 @@ class ActionIn(Schema):
     collected_by_name: str = ""
     id_checked: bool = False
     tracking_number: str = ""
-    postal_status: Literal["delivered", "returned"] | None = None
+    postal_status: Literal["delivered", "returned", "collected"] | None = None
 
     model_config = pydantic.ConfigDict(extra="forbid")
 

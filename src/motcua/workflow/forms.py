@@ -50,8 +50,7 @@ class ActionForm(forms.Form):
     postal_status = forms.ChoiceField(
         label=_("Tình trạng bưu gửi"),
         required=False,
-        choices=[("", ""), (PostalStatus.DELIVERED, PostalStatus.DELIVERED.label),
-                 (PostalStatus.RETURNED, PostalStatus.RETURNED.label)],
+        choices=[("", ""), *PostalStatus.choices[1:]],  # not "sent": the return sets it
     )  # fmt: skip
 
     def __init__(self, *args, component_ids: list[int] = (), **kwargs):

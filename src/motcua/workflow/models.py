@@ -711,6 +711,8 @@ class PostalStatus(models.TextChoices):
     SENT = "sent", _("Đã giao bưu chính, đang chuyển phát")
     DELIVERED = "delivered", _("Đã phát thành công cho người nhận")
     RETURNED = "returned", _("Không phát được, bưu chính chuyển hoàn")
+    # After a return to sender the result waits at the counter; the applicant collects it.
+    COLLECTED = "collected", _("Chuyển hoàn, người nhận đã nhận tại Bộ phận Một cửa")
 
 
 class ResultDocument(models.Model):

@@ -1027,15 +1027,34 @@ def return_result(
     return ctx.dp
 
 
+# What a postal report may follow: sent → delivered | returned; returned → collected at the counter.
+_POSTAL_NEXT = {
+    PostalStatus.SENT: (PostalStatus.DELIVERED, PostalStatus.RETURNED),
+    PostalStatus.RETURNED: (PostalStatus.COLLECTED,),
+}
+
+
 @_service
 def record_postal_delivery(
-    *, dossier: Dossier, user: User, status: str, note: str = "", at: datetime | None = None
-) -> ResultDocument:
+    *, dossier: Dossier, user: User, status: str, note: str = "", collected_by_name: str = "",
+    id_checked: bool = False, at: datetime | None = None,
+) -> ResultDocument:  # fmt: skip
     """The postal service reports on a result sent by post: delivered, or sent back (chuyển
-    hoàn: the result waits at the counter again). Recorded by the center's reception officers
-    or its postal staff; the process has ended, so the dossier's status does not change."""
-    if status not in (PostalStatus.DELIVERED, PostalStatus.RETURNED):
+    hoàn: the applicant is told, and the result waits at the counter); then, for one sent
+    back, its collection at the counter (who collected it, ID checked). Recorded by the
+    center's reception officers or its postal staff; the process has ended, so the dossier's
+    status and its on-time classification do not change."""
+    if status not in (PostalStatus.DELIVERED, PostalStatus.RETURNED, PostalStatus.COLLECTED):
         raise WorkflowError(_("Tình trạng bưu gửi không hợp lệ."), field="postal_status")
+    if status == PostalStatus.COLLECTED:
+        collected_by_name = _text(
+            collected_by_name, "collected_by_name", _("Cần ghi họ tên người nhận kết quả.")
+        )
+        if not id_checked:
+            raise WorkflowError(
+                _("Cần kiểm tra giấy tờ tùy thân của người nhận trước khi trả kết quả."),
+                field="id_checked",
+            )
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     actor = perms.actor_for(user)
     if not (
@@ -1051,15 +1070,31 @@ def record_postal_delivery(
     result = ResultDocument.objects.filter(dossier=locked).first()
     if result is None or result.return_method != ReturnMethod.POST:
         raise WorkflowError(_("Kết quả của hồ sơ này không trả qua bưu chính."))
-    if result.postal_status != PostalStatus.SENT:
+    allowed = _POSTAL_NEXT.get(result.postal_status, ())
+    if not allowed:
         raise WorkflowError(
             _("Bưu gửi đã có tình trạng cuối: %(status)s.")
             % {"status": result.get_postal_status_display()}
         )
+    if status not in allowed:
+        raise WorkflowError(
+            _("Bưu gửi đang ở tình trạng “%(status)s”: chỉ cập nhật được %(next)s.")
+            % {"status": result.get_postal_status_display(),
+               "next": ", ".join(f"“{PostalStatus(s).label}”" for s in allowed)},
+            field="postal_status",
+        )  # fmt: skip
     at = at or timezone.now()
     result.postal_status, result.postal_status_at = status, at
-    result.save(update_fields=["postal_status", "postal_status_at"])
+    fields = ["postal_status", "postal_status_at"]
+    data = {}
+    if status == PostalStatus.COLLECTED:
+        result.collected_by_name, result.id_checked = collected_by_name[:255], True
+        fields += ["collected_by_name", "id_checked"]
+        data = {"collected_by_name": result.collected_by_name, "id_checked": True}
+    result.save(update_fields=fields)
     _event(locked, action="postal_delivery", actor=user, at=at, from_status=locked.status,
            to_status=locked.status, postal_status=status, note=note.strip(),
-           tracking_number=result.tracking_number)  # fmt: skip
+           tracking_number=result.tracking_number, **data)  # fmt: skip
+    if status == PostalStatus.RETURNED:
+        _notify(locked, "postal_returned")
     return result

@@ -359,10 +359,11 @@ def result_of(dossier: Dossier) -> ResultDocument | None:
 
 
 def may_report_postal_delivery(user: User, state: DossierState) -> bool:
-    """The result went by post and is on its way; the user works at the dossier's center as a
-    reception officer or postal staff (runtime.record_postal_delivery checks the same)."""
+    """The result went by post and is on its way, or came back and waits at the counter; the
+    user works at the dossier's center as a reception officer or postal staff
+    (runtime.record_postal_delivery checks the same)."""
     result = state.result
-    if result is None or result.postal_status != PostalStatus.SENT:
+    if result is None or result.postal_status not in (PostalStatus.SENT, PostalStatus.RETURNED):
         return False
     actor = _actor(user)
     return (
@@ -603,6 +604,16 @@ def handovers(dossier: Dossier) -> list[Handover]:
                 at=event.at, giver_name=dossier.applicant_name, giver_unit=_("Người nộp hồ sơ"),
                 step_name="", receiver_name=giver, receiver_unit=first.unit.name,
                 to_step_name=first.step.name, outcome="", note="",
+            ))  # fmt: skip
+            continue
+        if event.action == "postal_delivery" and data.get("postal_status") == "collected":
+            # A result the post sent back, handed over at the counter afterwards.
+            last = max(runs.values(), key=lambda r: (r.started_at, r.pk), default=None)
+            rows.append(Handover(
+                at=event.at, giver_name=giver, giver_unit=last.unit.name if last else "",
+                step_name=last.step.name if last else "",
+                receiver_name=data.get("collected_by_name", ""), receiver_unit=_("Người nộp hồ sơ"),
+                to_step_name="", outcome="", note=data.get("note", ""),
             ))  # fmt: skip
             continue
         if "to_step" in data or (data.get("run") and event.action in _ENDING):

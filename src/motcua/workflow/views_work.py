@@ -138,6 +138,7 @@ def _page(
                 (PostalStatus.DELIVERED, PostalStatus.DELIVERED.label),
                 (PostalStatus.RETURNED, PostalStatus.RETURNED.label),
             ],
+            "postal_collected": PostalStatus.COLLECTED,
         },
         status=status,
     )
