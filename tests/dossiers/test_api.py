@@ -332,6 +332,23 @@ def test_the_same_key_with_another_body_is_a_conflict(client, version, officer):
     assert Dossier.objects.count() == 1
 
 
+def test_a_key_is_remembered_for_seven_days(client, version, officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    auth = bearer(officer)
+    first = post(client, auth, body(), **{"Idempotency-Key": "k-old"})
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(days=6, hours=23))
+    assert post(client, auth, body(), **{"Idempotency-Key": "k-old"})["Idempotent-Replayed"]
+    IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(days=7, minutes=1))
+    # Forgotten: the same key is a new request (and the old record is gone).
+    again = post(client, auth, body(), **{"Idempotency-Key": "k-old"})
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again
+    assert again.json()["code"] != first.json()["code"] and Dossier.objects.count() == 2
+    assert IdempotencyRecord.objects.count() == 1
+
+
 def test_a_failed_request_stores_nothing_under_its_key(client, version, officer):
     auth = bearer(officer)
     bad = body()

@@ -105,6 +105,11 @@ def authenticate_api_token(*, secret: str) -> User | None:
     return token.user
 
 
+# How long an Idempotency-Key is remembered (docs/api.md): long enough for any retry of a
+# counter or a client that lost its connection; the user's older keys are forgotten.
+IDEMPOTENCY_KEY_LIFETIME = timedelta(days=7)
+
+
 class IdempotencyConflict(Exception):
     """The Idempotency-Key was already used for a request with a different body."""
 
@@ -128,7 +133,12 @@ def run_idempotently(
     request with the key gets the stored answer; with another body, IdempotencyConflict.
     Two concurrent requests: the unique constraint lets one insert the record; the other
     waits for it (the index entry on PostgreSQL, the write lock on SQLite), then replays.
+    The user's keys older than IDEMPOTENCY_KEY_LIFETIME are deleted first (through the
+    (user, key) index: the table stays bounded without a cleaning job).
     """
+    IdempotencyRecord.objects.filter(
+        user=user, created_at__lt=timezone.now() - IDEMPOTENCY_KEY_LIFETIME
+    ).delete()
     stored = _stored_answer(user=user, key=key, request_hash=request_hash)
     if stored is not None:
         return *stored, True
