@@ -299,7 +299,9 @@ def test_a_result_the_post_sent_back_is_collected_at_the_counter(
     assert response.status_code == 302
     result = ResultDocument.objects.get(dossier=dossier)
     assert (result.postal_status, result.collected_by_name, result.id_checked) == (
-        "collected", "Trần Văn Dân", True
+        "collected",
+        "Trần Văn Dân",
+        True,
     )
     assert (result.return_method, result.tracking_number) == ("post", "EB123456789VN")
     html = page_of(client, people.reception, dossier).content.decode()
@@ -308,7 +310,9 @@ def test_a_result_the_post_sent_back_is_collected_at_the_counter(
     # The control slip (Mẫu 05) ends with that hand-over to the applicant.
     last = selectors.handovers(fresh(dossier))[-1]
     assert (last.giver_name, last.receiver_name, last.receiver_unit) == (
-        str(people.reception), "Trần Văn Dân", "Người nộp hồ sơ"
+        str(people.reception),
+        "Trần Văn Dân",
+        "Người nộp hồ sơ",
     )
     # The dossier stays returned, with its classification unchanged.
     assert fresh(dossier).status == "returned"
