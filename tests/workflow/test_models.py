@@ -144,3 +144,24 @@ def test_hours_count_at_the_configured_day_length(justice, settings):
     settings.MOTCUA_WORKING_DAY_HOURS = 4
     assert step.allotted_as_days() == Fraction(5, 2)  # 1.5 days + 4 hours of a 4-hour day
     assert step.allotted_as_days(timedelta(hours=8)) == 2  # the center's real day length
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_copies_from_the_dossiers(version, center, officer, monday_9am):
+    """workflow/0005 fills StepRun.dossier_status and dossier_deadline_at of existing runs."""
+    import importlib
+
+    from django.apps import apps
+
+    from motcua.workflow.models import DossierProcess, StepRun
+    from tests.workflow.test_runtime_support import receive
+
+    fill = importlib.import_module(
+        "motcua.workflow.migrations.0005_steprun_dossier_status_deadline"
+    ).fill
+    dossier = receive(version, center, officer, monday_9am)
+    StepRun.objects.update(dossier_status="draft", dossier_deadline_at=monday_9am)
+    fill(apps, None)
+    run = StepRun.objects.get(dossier_process__dossier=dossier)
+    dp = DossierProcess.objects.get(dossier=dossier)
+    assert (run.dossier_status, run.dossier_deadline_at) == ("received", dp.deadline_at)
