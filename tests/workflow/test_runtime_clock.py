@@ -244,3 +244,18 @@ def test_a_pause_before_the_apology_does_not_move_its_new_date(at_specialist, pe
                                at=vn(2026, 12, 10, 9, 0))  # fmt: skip
     runtime.supplement_received(dossier=dossier, user=people.reception, at=vn(2026, 12, 11, 9))
     assert DossierProcess.objects.get(dossier=dossier).deadline_at == vn(2026, 12, 15, 16, 0)
+
+
+@pytest.mark.parametrize(
+    ("issued", "timely"),
+    [(vn(2026, 12, 4, 16, 0), True), (vn(2026, 12, 7, 9, 0), True), (vn(2026, 12, 7, 9, 1), False)],
+)
+def test_an_apology_less_than_a_working_day_before_the_due_time_is_marked_late(
+    at_specialist, people, issued, timely
+):
+    """Due Tue 8/12 09:00: Mon 7/12 09:00 is exactly one working day before (timely); a
+    minute later it is still accepted — the applicant must be told — but marked."""
+    apology = runtime.apologize(dossier=at_specialist, user=people.leader, reason="Chậm",
+                                new_due_at=vn(2026, 12, 15, 16, 0), at=issued)  # fmt: skip
+    assert apology.timely is timely
+    assert at_specialist.events.get(action="apologize").data["timely"] is timely

@@ -349,3 +349,14 @@ def test_the_assignee_choices_are_exactly_who_may_hold_the_step(dossier, people)
         allowed = {u for u in User.objects.all()
                    if perms.check_assignee(perms.actor_for(u), run_facts, facts)}  # fmt: skip
         assert offered == allowed and offered
+
+
+def test_an_apology_issued_too_late_is_marked_on_the_dossier_page(client, version, center, people):
+    received = timezone.now() - timedelta(days=1)
+    dossier = receive(version, center, people.reception, received)
+    runtime.forward(dossier=dossier, user=people.reception)
+    due = fresh(dossier).due_at
+    runtime.apologize(dossier=dossier, user=people.leader, reason="Chờ xác minh",
+                      new_due_at=due + timedelta(days=10), at=due - timedelta(minutes=5))  # fmt: skip
+    html = page_of(client, people.leader, dossier).content.decode()
+    assert "lập muộn: chưa đủ 01 ngày làm việc trước hạn" in html

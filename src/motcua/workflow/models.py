@@ -661,6 +661,13 @@ class Apology(models.Model):
     original_due_at = models.DateTimeField(_("hẹn trả ban đầu"))
     effective_due_at = models.DateTimeField(_("hạn (trừ thời gian tạm dừng) khi lập phiếu"))
     new_due_at = models.DateTimeField(_("hẹn lại ngày trả kết quả"))
+    # Decree 61 Art. 19: the apology is sent no later than one day before the due date — here
+    # at least one working day of the center's calendar before the (pause-adjusted) due time.
+    # A later one is still issued (the applicant must be told) but is marked. None: issued
+    # before this was recorded.
+    timely = models.BooleanField(
+        _("lập đúng thời hạn (chậm nhất 01 ngày làm việc trước hạn)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("phiếu xin lỗi (Mẫu 04)")

@@ -826,7 +826,9 @@ def apologize(
     """Mẫu 04 — apology with a new appointment: once, and only before the dossier is overdue.
 
     The new appointment must be later than the current (pause-adjusted) one. The dossier then
-    counts as late; whether the new appointment is kept is recorded when it finishes.
+    counts as late; whether the new appointment is kept is recorded when it finishes. One
+    issued with less than a working day left is accepted but marked not `timely` (the law
+    asks for it a day before the due date).
     """
     reason = _text(reason, "reason", _("Cần ghi lý do chậm trả kết quả."))
     if new_due_at is None or timezone.is_naive(new_due_at):
@@ -849,13 +851,15 @@ def apologize(
             _("Ngày hẹn lại phải sau hạn hiện tại (%(due)s).") % {"due": shown},
             field="new_due_at",
         )
+    timely = ctx.calendar.working_time_between(ctx.at, effective) >= ctx.calendar.day_length
     apology = Apology.objects.create(
         dossier=ctx.dossier, number=_form_number("04", "apology", ctx.dossier, ctx.at),
         issued_at=ctx.at, issued_by=user, reason=reason, original_due_at=ctx.dossier.due_at,
-        effective_due_at=effective, new_due_at=new_due_at,
+        effective_due_at=effective, new_due_at=new_due_at, timely=timely,
     )  # fmt: skip
     _refresh_deadlines(ctx)
     _log(ctx, ActionName.APOLOGIZE, run=ctx.main_run, note=reason, number=apology.number,
+         timely=timely,
          original_due_at=timezone.localtime(ctx.dossier.due_at).isoformat(),
          new_due_at=timezone.localtime(new_due_at).isoformat())  # fmt: skip
     _bump(ctx)

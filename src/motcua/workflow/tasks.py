@@ -115,7 +115,8 @@ def _dossier_message(dp: DossierProcess, kind: str) -> tuple[str, str]:
         lead = (
             _(
                 "Hồ sơ %(code)s sắp đến hạn trả kết quả (hạn %(due)s). Nếu không kịp, cần lập "
-                "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04) trước khi quá hạn."
+                "ngay Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04): theo quy định, phiếu "
+                "gửi chậm nhất 01 ngày trước ngày hết hạn."
             )
             % params
         )
