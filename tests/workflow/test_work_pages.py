@@ -314,6 +314,13 @@ def test_a_result_the_post_sent_back_is_collected_at_the_counter(
         "Trần Văn Dân",
         "Người nộp hồ sơ",
     )
+    # The history says what each postal report was.
+    labels = [e.label for e in selectors.dossier_history(fresh(dossier))]
+    assert labels[-2:] == [
+        "Cập nhật tình trạng bưu gửi kết quả: Không phát được, bưu chính chuyển hoàn",
+        "Cập nhật tình trạng bưu gửi kết quả: Chuyển hoàn, người nhận đã nhận tại Bộ phận Một "
+        "cửa (Trần Văn Dân)",
+    ]
     # The dossier stays returned, with its classification unchanged.
     assert fresh(dossier).status == "returned"
 

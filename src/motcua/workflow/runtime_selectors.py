@@ -547,11 +547,16 @@ def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
     entries = []
     for event in DossierEvent.objects.filter(dossier=dossier).select_related("actor"):
         data = event.data or {}
+        label = event_label(event.action)
+        if event.action == "postal_delivery" and data.get("postal_status") in PostalStatus.values:
+            label = f"{label}: {PostalStatus(data['postal_status']).label}"
+            if data.get("collected_by_name"):
+                label = f"{label} ({data['collected_by_name']})"
         entries.append(
             HistoryEntry(
                 at=event.at,
                 action=event.action,
-                label=event_label(event.action),
+                label=label,
                 actor_id=event.actor_id,
                 actor_name=str(event.actor) if event.actor else "",
                 from_status=event.from_status,
