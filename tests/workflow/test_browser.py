@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from motcua.directory.selectors import calendar_for_center
 from motcua.workflow import runtime
 from motcua.workflow.models import ResultDocument
 from tests.workflow.test_runtime_support import people_fixture, receive  # noqa: F401
@@ -84,7 +85,7 @@ def test_a_late_apology_is_marked_in_a_browser(live_server, version, center, peo
     runtime.forward(dossier=dossier, user=people.reception)
     dossier.refresh_from_db()
     runtime.apologize(dossier=dossier, user=people.leader, reason="Chờ xác minh",
-                      new_due_at=dossier.due_at + timedelta(days=10),
+                      new_due_at=calendar_for_center(center).add_working_days(dossier.due_at, 5),
                       at=dossier.due_at - timedelta(minutes=5))  # fmt: skip
     cookie = _session_cookie(live_server, people.leader)
     shots = Path(os.environ.get("MOTCUA_SCREENSHOTS") or tmp_path)

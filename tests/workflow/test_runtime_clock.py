@@ -151,6 +151,15 @@ def test_apology_with_a_new_date_missed(at_specialist, people):
     assert (dp.outcome, dp.renewed_kept) == ("late", False)
 
 
+def test_the_new_appointment_must_be_a_working_day(at_specialist, people):
+    for day_off in (vn(2026, 12, 12, 9, 0), vn(2027, 1, 1, 9, 0)):  # a Saturday, New Year
+        with pytest.raises(runtime.WorkflowError, match="là ngày nghỉ của Trung tâm") as caught:
+            runtime.apologize(dossier=at_specialist, user=people.leader, reason="Chậm",
+                              new_due_at=day_off, at=vn(2026, 12, 4, 9, 0))  # fmt: skip
+        assert caught.value.field == "new_due_at"
+    assert not Apology.objects.exists()
+
+
 def test_apology_only_before_overdue_later_than_the_due_date_and_once(at_specialist, people):
     dossier = at_specialist
     with pytest.raises(runtime.WorkflowError, match="đã quá hạn") as late:

@@ -85,7 +85,7 @@ CASES = {
     "apologize": ("specialist", None,
                   lambda d, u, p: runtime.apologize(
                       dossier=d, user=u, reason="Chậm", at=T,
-                      new_due_at=datetime(2026, 12, 20, 9, 0, tzinfo=VN)),
+                      new_due_at=datetime(2026, 12, 21, 9, 0, tzinfo=VN)),
                   {"leader"}),
     "withdraw": ("specialist", None,
                  lambda d, u, p: runtime.withdraw(dossier=d, user=u, note="Xin rút", at=T),

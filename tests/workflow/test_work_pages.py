@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from motcua.directory.selectors import calendar_for_center
 from motcua.dossiers.models import Dossier
 from motcua.workflow import runtime
 from motcua.workflow import runtime_selectors as selectors
@@ -173,7 +174,9 @@ def test_an_apology_with_a_bad_date_keeps_the_input(client, dossier, people):
     assert response.status_code == 422
     html = response.content.decode()
     assert "Ngày giờ hẹn lại không hợp lệ" in html and "Chờ xác minh" in html
-    new_due = timezone.localtime(fresh(dossier).due_at + timedelta(days=3))
+    # Three working days later (a weekend or holiday is refused: the center is closed).
+    calendar = calendar_for_center(dossier.center)
+    new_due = timezone.localtime(calendar.add_working_days(fresh(dossier).due_at, 3))
     response = act(client, people.leader, dossier, "apologize", reason="Chờ xác minh",
                    new_due_at=new_due.strftime("%Y-%m-%dT%H:%M"))  # fmt: skip
     assert response.status_code == 302
@@ -364,6 +367,7 @@ def test_an_apology_issued_too_late_is_marked_on_the_dossier_page(client, versio
     runtime.forward(dossier=dossier, user=people.reception)
     due = fresh(dossier).due_at
     runtime.apologize(dossier=dossier, user=people.leader, reason="Chờ xác minh",
-                      new_due_at=due + timedelta(days=10), at=due - timedelta(minutes=5))  # fmt: skip
+                      new_due_at=calendar_for_center(center).add_working_days(due, 5),
+                      at=due - timedelta(minutes=5))  # fmt: skip
     html = page_of(client, people.leader, dossier).content.decode()
     assert "lập muộn: chưa đủ 01 ngày làm việc trước hạn" in html

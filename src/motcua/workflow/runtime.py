@@ -851,6 +851,14 @@ def apologize(
             _("Ngày hẹn lại phải sau hạn hiện tại (%(due)s).") % {"due": shown},
             field="new_due_at",
         )
+    new_day = new_due_at.astimezone(ctx.calendar.tz).date()
+    if not ctx.calendar.is_working_day(new_day):
+        # The applicant comes for the result that day: the center must be open.
+        raise WorkflowError(
+            _("Ngày hẹn lại %(day)s là ngày nghỉ của Trung tâm: chọn một ngày làm việc.")
+            % {"day": new_day.strftime("%d/%m/%Y")},
+            field="new_due_at",
+        )
     timely = ctx.calendar.working_time_between(ctx.at, effective) >= ctx.calendar.day_length
     apology = Apology.objects.create(
         dossier=ctx.dossier, number=_form_number("04", "apology", ctx.dossier, ctx.at),
