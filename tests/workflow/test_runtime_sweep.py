@@ -112,3 +112,21 @@ def test_command_and_task(claimed, people):
     assert "Đã xếp hàng" in out.getvalue()
     result = tasks.sweep_deadlines.enqueue()
     assert set(result.return_value) >= {"runs_due_soon", "emails"}
+
+
+def test_the_dossier_is_announced_two_working_days_ahead_for_the_apology(claimed, people):
+    """Due Tue 8/12 09:00: Mẫu 04 is due a working day before, so the lead agency hears of it
+    on Fri 4/12 (two working days ahead); after an apology, the new date is announced one
+    working day ahead, without asking for another."""
+    assert tasks.sweep(now=vn(2026, 12, 4, 8, 0))["dossiers_due_soon"] == 0  # Tue 8/12 08:00
+    mail.outbox.clear()
+    assert tasks.sweep(now=vn(2026, 12, 4, 9, 0))["dossiers_due_soon"] == 1
+    (message,) = [m for m in mail.outbox if "hạn trả kết quả" in m.subject]
+    assert "Mẫu 04" in message.body and "chậm nhất 01 ngày làm việc trước hạn" in message.body
+    runtime.apologize(dossier=claimed, user=people.leader, reason="Chờ xác minh",
+                      new_due_at=vn(2026, 12, 15, 16, 0), at=vn(2026, 12, 4, 10, 0))  # fmt: skip
+    mail.outbox.clear()
+    assert tasks.sweep(now=vn(2026, 12, 11, 16, 0))["dossiers_due_soon"] == 0  # 2 days ahead
+    assert tasks.sweep(now=vn(2026, 12, 14, 16, 0))["dossiers_due_soon"] == 1
+    (message,) = [m for m in mail.outbox if "hạn trả kết quả" in m.subject]
+    assert "ngày hẹn lại" in message.body and "Mẫu 04" not in message.body

@@ -11,7 +11,9 @@ warned about once more.
 Who is warned: for a step, its assignee and the leaders (agency leaders) of its unit — for the
 One-stop Department's steps, the center's director too; for a dossier, the assignee of its
 current step and the leaders of the agency carrying out the procedure. Due soon means within
-one working day of the center's calendar; overdue, past the due time with pauses excluded.
+one working day of the center's calendar — for a dossier without an apology yet, two: the
+apology (Mẫu 04) must be sent at least one day before the due date (Decree 61), so the lead
+agency hears of it with that day to spare; overdue, past the due time with pauses excluded.
 Dossiers whose clock is stopped (waiting for a supplement, suspended) are not swept.
 """
 
@@ -19,7 +21,7 @@ import logging
 from datetime import datetime
 
 from django.core.mail import send_mail
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -28,7 +30,7 @@ from motcua.accounts.models import Role, User
 from motcua.directory.models import ServiceCenter
 from motcua.directory.selectors import calendar_for_center
 from motcua.domain.dossier_status import Status
-from motcua.workflow.models import DossierProcess, StepRun
+from motcua.workflow.models import Apology, DossierProcess, StepRun
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +76,10 @@ def _release(queryset: QuerySet, pk: int, field: str) -> None:
     queryset.filter(pk=pk).update(**{field: None})
 
 
-def _thresholds(now: datetime, center_ids) -> dict[int, datetime]:
-    """One working day from now, per center."""
+def _thresholds(now: datetime, center_ids, days: int = 1) -> dict[int, datetime]:
+    """`days` working days from now, per center."""
     return {
-        c.pk: calendar_for_center(c).add_working_days(now, 1)
+        c.pk: calendar_for_center(c).add_working_days(now, days)
         for c in ServiceCenter.objects.filter(pk__in=set(center_ids))
     }
 
@@ -110,13 +112,16 @@ def _dossier_message(dp: DossierProcess, kind: str) -> tuple[str, str]:
     if kind == "overdue":
         subject = _("Hồ sơ %(code)s đã quá hạn trả kết quả") % params
         lead = _("Hồ sơ %(code)s đã quá hạn trả kết quả (hạn %(due)s).") % params
+    elif getattr(dp, "has_apology", False):  # the new date: Mẫu 04 is issued only once
+        subject = _("Hồ sơ %(code)s sắp đến hạn trả kết quả") % params
+        lead = _("Hồ sơ %(code)s sắp đến ngày hẹn lại trả kết quả (hạn %(due)s).") % params
     else:
         subject = _("Hồ sơ %(code)s sắp đến hạn trả kết quả") % params
         lead = (
             _(
                 "Hồ sơ %(code)s sắp đến hạn trả kết quả (hạn %(due)s). Nếu không kịp, cần lập "
-                "ngay Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04): theo quy định, phiếu "
-                "gửi chậm nhất 01 ngày trước ngày hết hạn."
+                "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04): theo quy định, phiếu gửi "
+                "chậm nhất 01 ngày làm việc trước hạn."
             )
             % params
         )
@@ -149,11 +154,11 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
     soon_dps = processes.filter(
         deadline_at__gte=now, due_soon_notified_at__isnull=True, overdue_notified_at__isnull=True
     )
+    dp_centers = list(soon_dps.values_list("dossier__center_id", flat=True).distinct())
     limits = _thresholds(
-        now,
-        list(soon_runs.values_list("center_id", flat=True).distinct())
-        + list(soon_dps.values_list("dossier__center_id", flat=True).distinct()),
+        now, list(soon_runs.values_list("center_id", flat=True).distinct()) + dp_centers
     )
+    apology_limits = _thresholds(now, dp_centers, days=2)
     related = ("step", "unit", "assignee", "dossier_process__dossier__procedure_version")
     jobs = []
     for run in runs.filter(
@@ -164,12 +169,16 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         if run.effective_due_at <= limits[run.dossier_process.dossier.center_id]:
             jobs.append(("run", "due_soon", run))
     dp_related = ("dossier__procedure_version", "dossier__holder_agency")
+    soon_dps = soon_dps.annotate(
+        has_apology=Exists(Apology.objects.filter(dossier_id=OuterRef("dossier_id")))
+    )
     for dp in processes.filter(
         deadline_at__lt=now, overdue_notified_at__isnull=True
     ).select_related(*dp_related):
         jobs.append(("dossier", "overdue", dp))
     for dp in soon_dps.select_related(*dp_related):
-        if dp.deadline_at <= limits[dp.dossier.center_id]:
+        within = (limits if dp.has_apology else apology_limits)[dp.dossier.center_id]
+        if dp.deadline_at <= within:
             jobs.append(("dossier", "due_soon", dp))
 
     with translation.override("vi"):
