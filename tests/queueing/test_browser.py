@@ -13,25 +13,16 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from motcua.queueing.services import call_next, finish_service, issue_ticket, recall
 from tests import factories
+from tests.browser import ARGS, CHROMIUM, MARKS
 from tests.queueing.test_sse import ROOT, free_port, uvicorn_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin/chromium"
-    ),
-]
+pytestmark = MARKS
 
 # A speech engine with one Vietnamese voice that takes 200 ms per utterance and notes any
 # utterance started while another is still being spoken.

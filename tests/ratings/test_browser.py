@@ -10,16 +10,10 @@ import pytest
 
 from motcua.ratings import services
 from motcua.reports.models import Rating
+from tests.browser import ARGS, CHROMIUM, MARKS
 from tests.ratings.conftest import TABLET_COOKIE, received_now, serve, tablet_url
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no chromium at /usr/bin/chromium"),
-]
+pytestmark = MARKS
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,17 +13,11 @@ from django.test import Client
 from motcua.directory.selectors import calendar_for_center
 from motcua.workflow import runtime
 from motcua.workflow.models import ResultDocument
+from tests.browser import ARGS, CHROMIUM, MARKS
 from tests.workflow.test_runtime_support import people_fixture, receive  # noqa: F401
 from tests.workflow.test_work_pages import _to_result
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no chromium at /usr/bin/chromium"),
-]
+pytestmark = MARKS
 
 
 def _session_cookie(live_server, user) -> dict:

@@ -981,6 +981,17 @@ def record_result(
     return result
 
 
+def _collector(name: str, id_checked: bool) -> str:
+    """Who collects a result at the counter: named, and their ID checked."""
+    name = _text(name, "collected_by_name", _("Cần ghi họ tên người nhận kết quả."))
+    if not id_checked:
+        raise WorkflowError(
+            _("Cần kiểm tra giấy tờ tùy thân của người nhận trước khi trả kết quả."),
+            field="id_checked",
+        )
+    return name
+
+
 @_service
 def return_result(
     *, dossier: Dossier, user: User, method: str, collected_by_name: str = "",
@@ -996,14 +1007,7 @@ def return_result(
             _("Hình thức trả kết quả phải là counter, post hoặc electronic."), field="method"
         )
     if method == ReturnMethod.COUNTER:
-        collected_by_name = _text(
-            collected_by_name, "collected_by_name", _("Cần ghi họ tên người nhận kết quả.")
-        )
-        if not id_checked:
-            raise WorkflowError(
-                _("Cần kiểm tra giấy tờ tùy thân của người nhận trước khi trả kết quả."),
-                field="id_checked",
-            )
+        collected_by_name = _collector(collected_by_name, id_checked)
     if method == ReturnMethod.POST:
         tracking_number = _text(tracking_number, "tracking_number", _("Cần ghi số hiệu bưu gửi."))
     ctx = _lock(dossier, user, at, expected_revision)
@@ -1059,14 +1063,7 @@ def record_postal_delivery(
     if status not in (PostalStatus.DELIVERED, PostalStatus.RETURNED, PostalStatus.COLLECTED):
         raise WorkflowError(_("Tình trạng bưu gửi không hợp lệ."), field="postal_status")
     if status == PostalStatus.COLLECTED:
-        collected_by_name = _text(
-            collected_by_name, "collected_by_name", _("Cần ghi họ tên người nhận kết quả.")
-        )
-        if not id_checked:
-            raise WorkflowError(
-                _("Cần kiểm tra giấy tờ tùy thân của người nhận trước khi trả kết quả."),
-                field="id_checked",
-            )
+        collected_by_name = _collector(collected_by_name, id_checked)
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     actor = perms.actor_for(user)
     if not (
