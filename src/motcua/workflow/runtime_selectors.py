@@ -270,7 +270,6 @@ def agency_counts(
     # Every open run is of a running dossier (ending a process closes all its runs), so no
     # filter on the status here: with one, PostgreSQL misjudged how many rows it keeps and
     # left the index below for a slower one.
-    runs = open_runs
     working = Q(dossier_status__in=WORKING_STATES)
     # The centers of the open runs, without the dossiers' join: a center more (no running
     # dossier) only adds a branch that matches nothing. With every agency in scope, that is
@@ -282,7 +281,7 @@ def agency_counts(
     )
     # Counting the unit (never empty), not the id: the id is not in the index below, and
     # reading it meant reading the rows.
-    rows = runs.values("unit_id").annotate(
+    rows = open_runs.values("unit_id").annotate(
         open=Count("unit_id"),
         unassigned=Count("unit_id", filter=Q(assignee__isnull=True) & working),
         due_soon=Count("unit_id", filter=soon & working & ~_overdue_q(now)),
