@@ -50,7 +50,8 @@ class ActionForm(forms.Form):
     postal_status = forms.ChoiceField(
         label=_("Tình trạng bưu gửi"),
         required=False,
-        choices=[("", ""), *PostalStatus.choices[1:]],  # not "sent": the return sets it
+        # Not "sent": the return by post sets it.
+        choices=[("", ""), *(c for c in PostalStatus.choices if c[0] != PostalStatus.SENT)],
     )  # fmt: skip
 
     def __init__(self, *args, component_ids: list[int] = (), **kwargs):

@@ -722,6 +722,15 @@ class PostalStatus(models.TextChoices):
     COLLECTED = "collected", _("Chuyển hoàn, người nhận đã nhận tại Bộ phận Một cửa")
 
 
+# What a postal report may follow: sent → delivered | returned; returned → collected at the
+# counter. Delivered and collected are final. (runtime.record_postal_delivery enforces it; the
+# dossier page offers the same.)
+POSTAL_NEXT: dict[str, tuple[PostalStatus, ...]] = {
+    PostalStatus.SENT: (PostalStatus.DELIVERED, PostalStatus.RETURNED),
+    PostalStatus.RETURNED: (PostalStatus.COLLECTED,),
+}
+
+
 class ResultDocument(models.Model):
     """The result (kết quả giải quyết): a signed file or paper only, and how it was returned."""
 

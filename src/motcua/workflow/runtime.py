@@ -56,6 +56,7 @@ from motcua.dossiers.models import Dossier, Notice
 from motcua.dossiers.services import IntakeError, _event, _move, _notice_number, _notify_on_commit
 from motcua.workflow import permissions as perms
 from motcua.workflow.models import (
+    POSTAL_NEXT,
     ActionName,
     Apology,
     DossierProcess,
@@ -1043,13 +1044,6 @@ def return_result(
     return ctx.dp
 
 
-# What a postal report may follow: sent → delivered | returned; returned → collected at the counter.
-_POSTAL_NEXT = {
-    PostalStatus.SENT: (PostalStatus.DELIVERED, PostalStatus.RETURNED),
-    PostalStatus.RETURNED: (PostalStatus.COLLECTED,),
-}
-
-
 @_service
 def record_postal_delivery(
     *, dossier: Dossier, user: User, status: str, note: str = "", collected_by_name: str = "",
@@ -1060,7 +1054,7 @@ def record_postal_delivery(
     back, its collection at the counter (who collected it, ID checked). Recorded by the
     center's reception officers or its postal staff; the process has ended, so the dossier's
     status and its on-time classification do not change."""
-    if status not in (PostalStatus.DELIVERED, PostalStatus.RETURNED, PostalStatus.COLLECTED):
+    if status not in {s for following in POSTAL_NEXT.values() for s in following}:
         raise WorkflowError(_("Tình trạng bưu gửi không hợp lệ."), field="postal_status")
     if status == PostalStatus.COLLECTED:
         collected_by_name = _collector(collected_by_name, id_checked)
@@ -1079,7 +1073,7 @@ def record_postal_delivery(
     result = ResultDocument.objects.filter(dossier=locked).first()
     if result is None or result.return_method != ReturnMethod.POST:
         raise WorkflowError(_("Kết quả của hồ sơ này không trả qua bưu chính."))
-    allowed = _POSTAL_NEXT.get(result.postal_status, ())
+    allowed = POSTAL_NEXT.get(result.postal_status, ())
     if not allowed:
         raise WorkflowError(
             _("Bưu gửi đã có tình trạng cuối: %(status)s.")

@@ -34,6 +34,7 @@ from motcua.domain.dossier_status import LABELS, Status
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.workflow import permissions as perms
 from motcua.workflow.models import (
+    POSTAL_NEXT,
     Apology,
     DossierProcess,
     Pause,
@@ -357,19 +358,21 @@ def result_of(dossier: Dossier) -> ResultDocument | None:
     return ResultDocument.objects.filter(dossier=dossier).first()
 
 
-def may_report_postal_delivery(user: User, state: DossierState) -> bool:
-    """The result went by post and is on its way, or came back and waits at the counter; the
-    user works at the dossier's center as a reception officer or postal staff
+def postal_reports_for(user: User, state: DossierState) -> tuple[PostalStatus, ...]:
+    """The postal statuses the user may report now (none: no form): those that may follow the
+    result's (`POSTAL_NEXT`), for reception officers and postal staff of the dossier's center
     (runtime.record_postal_delivery checks the same)."""
     result = state.result
-    if result is None or result.postal_status not in (PostalStatus.SENT, PostalStatus.RETURNED):
-        return False
+    following = POSTAL_NEXT.get(result.postal_status, ()) if result else ()
+    if not following:
+        return ()
     actor = _actor(user)
-    return (
+    may = (
         actor.active
         and actor.role in (Role.RECEPTION_OFFICER, Role.POSTAL_STAFF)
         and state.dossier.center_id in actor.center_ids
     )
+    return following if may else ()
 
 
 def can_view(user: User, dossier: Dossier) -> bool:

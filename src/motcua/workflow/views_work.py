@@ -133,10 +133,8 @@ def _page(
             "default_method": dossier.result_delivery,
             "read_only": user.role in perms.READ_ONLY_ROLES,
             "now": timezone.now(),
-            "postal_form": selectors.may_report_postal_delivery(user, state),
             "postal_choices": [
-                (PostalStatus.DELIVERED, PostalStatus.DELIVERED.label),
-                (PostalStatus.RETURNED, PostalStatus.RETURNED.label),
+                (s.value, s.label) for s in selectors.postal_reports_for(user, state)
             ],
             "postal_collected": PostalStatus.COLLECTED,
         },
