@@ -76,12 +76,12 @@ def _release(queryset: QuerySet, pk: int, field: str) -> None:
     queryset.filter(pk=pk).update(**{field: None})
 
 
-def _thresholds(now: datetime, center_ids, days: int = 1) -> dict[int, datetime]:
-    """`days` working days from now, per center."""
-    return {
-        c.pk: calendar_for_center(c).add_working_days(now, days)
-        for c in ServiceCenter.objects.filter(pk__in=set(center_ids))
-    }
+def _thresholds(now: datetime, center_ids, *days: int) -> list[dict[int, datetime]]:
+    """Per number of working days in `days`: that many working days from now, per center
+    (each center's calendar read once)."""
+    centers = ServiceCenter.objects.filter(pk__in=set(center_ids))
+    calendars = {c.pk: calendar_for_center(c) for c in centers}
+    return [{pk: cal.add_working_days(now, n) for pk, cal in calendars.items()} for n in days]
 
 
 def _run_message(run: StepRun, kind: str) -> tuple[str, str]:
@@ -155,10 +155,8 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
         deadline_at__gte=now, due_soon_notified_at__isnull=True, overdue_notified_at__isnull=True
     )
     dp_centers = list(soon_dps.values_list("dossier__center_id", flat=True).distinct())
-    limits = _thresholds(
-        now, list(soon_runs.values_list("center_id", flat=True).distinct()) + dp_centers
-    )
-    apology_limits = _thresholds(now, dp_centers, days=2)
+    run_centers = list(soon_runs.values_list("center_id", flat=True).distinct())
+    limits, apology_limits = _thresholds(now, run_centers + dp_centers, 1, 2)
     related = ("step", "unit", "assignee", "dossier_process__dossier__procedure_version")
     jobs = []
     for run in runs.filter(
